@@ -1,0 +1,68 @@
+# Industrial Internet Policy Tracker. `make` (or `make help`) lists the targets.
+# Every target sets up what it needs first, so on a fresh clone `make test` alone is enough.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := industrial-internet
+DEB_PACKAGES := fonts-noto-cjk poppler-utils
+
+.PHONY: help setup system-packages validate test lab clean distclean
+
+help: ## list the targets
+	@echo "Industrial Internet Policy Tracker"
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+setup: $(STAMP) system-packages ## create .venv, install the package and its tools, register the Jupyter kernel
+
+# The stamp is rebuilt when pyproject.toml changes, so an unchanged setup costs nothing.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+		{ echo "error: Python 3.11 or newer is needed ($(PYTHON) is $$($(PYTHON) --version 2>&1)); run: make PYTHON=python3.11 ..."; exit 1; }
+	@echo "setup: creating $(VENV) and installing the package (about a minute the first time)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
+		--display-name "Python (Industrial Internet Tracker)" > /dev/null
+	@touch $@
+	@echo "setup: done; Jupyter kernel '$(KERNEL)' registered in $(VENV)"
+
+# Debian packages for Chinese glyphs in charts and PDFs (fonts-noto-cjk) and PDF checks in tests
+# (poppler-utils). Installed when run as root; otherwise the exact command is printed.
+system-packages:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if ! command -v apt-get > /dev/null; then \
+			echo "warning: install these packages with your system's package manager:$$missing"; \
+		elif [ "$$(id -u)" = 0 ]; then \
+			echo "setup: installing Debian packages:$$missing"; \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing > /dev/null; } \
+				|| { echo "error: apt-get could not install:$$missing"; exit 1; }; \
+		else \
+			echo "warning: missing Debian packages:$$missing"; \
+			echo "         install them with: sudo apt-get install -y$$missing"; \
+		fi; \
+	fi
+
+validate: setup ## check data/ against its schema and rules (ARCHIVE=dir also checks figures against source snapshots)
+	@$(BIN)/analysis validate $(if $(ARCHIVE),--archive $(ARCHIVE))
+
+test: setup ## run the test suite
+	@$(BIN)/python -m pytest
+
+lab: setup ## open JupyterLab on notebooks/ with the project kernel
+	@$(BIN)/jupyter lab notebooks/
+
+clean: ## remove caches and build outputs (keeps .venv)
+	@rm -rf .pytest_cache .hypothesis build src/*.egg-info
+	@find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+distclean: clean ## also remove .venv
+	@rm -rf $(VENV)

@@ -1,0 +1,42 @@
+"""The project's own files agree with each other: pyproject.toml, environment.yml, the Makefile."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+
+import yaml
+
+from analysis.paths import PROJ_ROOT
+
+
+def _name(spec: str) -> str:
+    return re.split(r"[<>=!~ \[]", spec, maxsplit=1)[0].lower()
+
+
+def _normal(spec: str) -> str:
+    return re.sub(r"\s+", "", spec).lower()
+
+
+def test_environment_yml_matches_pyproject() -> None:
+    project = tomllib.loads((PROJ_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {_name(s): _normal(s) for s in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    env = yaml.safe_load((PROJ_ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = {_name(s): _normal(s) for s in env["dependencies"] if isinstance(s, str)}
+    python = conda.pop("python")
+    conda.pop("pip")
+    assert python == "python" + project["requires-python"].replace(" ", "")
+    assert conda == wanted
+
+
+def test_make_help_lists_the_targets() -> None:
+    result = subprocess.run(["make", "-s", "help"], cwd=PROJ_ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    for target in ("setup", "validate", "test", "lab", "clean"):
+        assert re.search(rf"make {target}\s+\S", result.stdout), result.stdout
+
+
+def test_default_make_goal_is_help() -> None:
+    result = subprocess.run(["make", "-s"], cwd=PROJ_ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "make test" in result.stdout
