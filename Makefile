@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 KERNEL := industrial-internet
 DEB_PACKAGES := fonts-noto-cjk poppler-utils
 
-.PHONY: help setup system-packages validate test lab clean distclean
+.PHONY: help setup system-packages validate charts test lab clean distclean
 
 help: ## list the targets
 	@echo "Industrial Internet Policy Tracker"
@@ -54,6 +54,9 @@ system-packages:
 validate: setup ## check data/ against its schema and rules (ARCHIVE=dir also checks figures against source snapshots)
 	@$(BIN)/analysis validate $(if $(ARCHIVE),--archive $(ARCHIVE))
 
+charts: setup ## draw every chart for the shipped data into reports/figures/ (AS_OF=YYYY-MM-DD, LANGUAGE=en|zh|both)
+	@$(BIN)/analysis charts $(if $(AS_OF),--as-of $(AS_OF)) $(if $(LANGUAGE),--language $(LANGUAGE))
+
 test: setup ## run the test suite
 	@$(BIN)/python -m pytest
 
@@ -61,7 +64,7 @@ lab: setup ## open JupyterLab on notebooks/ with the project kernel
 	@$(BIN)/jupyter lab notebooks/
 
 clean: ## remove caches and build outputs (keeps .venv)
-	@rm -rf .pytest_cache .hypothesis build src/*.egg-info
+	@rm -rf .pytest_cache .hypothesis build src/*.egg-info reports/figures
 	@find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean ## also remove .venv

@@ -1,4 +1,4 @@
-"""Command line: ``analysis validate`` (more commands arrive with the report build).
+"""Command line: ``analysis validate`` and ``analysis charts`` (the briefing build comes next).
 
 Start-up stays light: nothing imports pandas or matplotlib until a command needs it.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from . import paths
@@ -33,6 +34,68 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def _charts(args: argparse.Namespace) -> int:
+    import time
+
+    start = time.perf_counter()
+    from . import charts
+    from .problems import DataError
+    from .status import target_status
+    from .style import FontMissingError, save_figure
+
+    try:
+        ds = _load_or_report(args.data_dir)
+    except DataError:
+        return 1
+    try:
+        status = target_status(ds, args.as_of, args.due_window_months)
+        figures = {
+            "timeline": charts.timeline(ds, status, args.as_of, language=args.language),
+            "investments": charts.investments(ds),
+            "progress": charts.progress(ds, status),
+        }
+        import matplotlib.pyplot as plt
+
+        for name, fig in figures.items():
+            for path in save_figure(fig, args.out, name):
+                print(f"wrote {_shown(path)}")
+            plt.close(fig)
+    except FontMissingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{len(figures)} charts as of {args.as_of.isoformat()} in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def _load_or_report(data_dir: Path):  # type: ignore[no-untyped-def]
+    """Load the data; on errors print them as validate does and re-raise."""
+    from .loading import load
+    from .problems import DataError
+
+    try:
+        return load(data_dir)
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{data_dir}: {len(exc.problems)} error(s); fix them first (analysis validate)", file=sys.stderr)
+        raise
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _date(text: str) -> date:
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analysis",
@@ -52,6 +115,24 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--warnings", action="store_true",
                    help="also list warnings (figures without the text as printed, uncited sources)")
     v.set_defaults(func=_validate)
+
+
+    c = sub.add_parser(
+        "charts",
+        help="draw the timeline, investment and progress charts as SVG and PNG",
+        description="Draw every chart for the data into a folder (SVG with text as paths, PNG at 200 dpi).",
+    )
+    c.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, metavar="DIR",
+                   help="folder holding datapackage.json and the CSVs (default: the project's data/)")
+    c.add_argument("--out", type=Path, default=paths.FIGURES_DIR, metavar="DIR",
+                   help="where to write the charts (default: reports/figures/)")
+    c.add_argument("--as-of", type=_date, default=date.today(), metavar="DATE",
+                   help="date the target status is computed for, YYYY-MM-DD (default: today)")
+    c.add_argument("--language", choices=["en", "zh", "both"], default="en",
+                   help="language of policy names on the timeline (default: en)")
+    c.add_argument("--due-window-months", type=int, default=12, metavar="N",
+                   help="a target is 'due soon' when its deadline is within N months (default: 12)")
+    c.set_defaults(func=_charts)
     return parser
 
 

@@ -124,7 +124,7 @@ def read_csv(path: Path, label: str, expected: list[str]) -> CsvFile:
             where = header[len(record)] if len(record) < len(header) else WHOLE
             problem(line, where, f"row has {len(record)} fields but the header has {len(header)}")
             continue
-        values = dict(zip(header, record))
+        values = dict(zip(header, record, strict=True))
         if encoding_problem is not None:
             for name, value in values.items():
                 if any("\udc80" <= ch <= "\udcff" for ch in value):

@@ -1,0 +1,150 @@
+"""The house style of every chart, applied through a context manager (nothing global at import).
+
+Fonts: DejaVu Sans (ships with matplotlib) for Latin text, with Noto Sans CJK SC behind it as a per-glyph
+fallback, so Chinese renders in Simplified-Chinese forms. The CJK face comes from the Debian package
+``fonts-noto-cjk``; if it is missing, ``house_style()`` raises ``FontMissingError`` saying so, rather
+than letting matplotlib draw empty boxes.
+
+Colours: the Okabe-Ito palette (safe for the common forms of colour blindness), each status also with its
+own marker shape so the chart reads in greyscale.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+LATIN_FONT = "DejaVu Sans"
+CJK_FONT = "Noto Sans CJK SC"
+CJK_PACKAGE = "fonts-noto-cjk"
+
+INK = "#222222"
+MUTED = "#6b6b6b"
+GRID = "#e3e3e3"
+LANE = "#f4f4f4"
+
+# status -> (colour, marker, filled)
+STATUS_STYLE: dict[str, tuple[str, str, bool]] = {
+    "met": ("#009E73", "o", True),
+    "missed": ("#D55E00", "X", True),
+    "overdue": ("#E69F00", "^", True),
+    "due-soon": ("#CC79A7", "D", True),
+    "upcoming": ("#0072B2", "o", False),
+    "qualitative": ("#8c8c8c", "s", False),
+}
+STATUS_LABEL = {
+    "met": "met", "missed": "missed", "overdue": "overdue (no result known)",
+    "due-soon": "due soon", "upcoming": "upcoming", "qualitative": "qualitative goal",
+}
+KIND_COLOUR = {
+    "spending": "#0072B2", "driven": "#009E73", "investment": "#56B4E9", "fund": "#999999",
+    "subsidy": "#CC79A7", "pledge": "#E69F00",
+}
+
+
+class FontMissingError(RuntimeError):
+    """The CJK font needed for Chinese text is not installed."""
+
+
+def cjk_font_path() -> str:
+    """Path of the Noto Sans CJK SC face, rebuilding matplotlib's font cache once if needed."""
+    from matplotlib import font_manager
+
+    def find() -> str | None:
+        for entry in font_manager.fontManager.ttflist:
+            if entry.name == CJK_FONT:
+                return str(entry.fname)
+        return None
+
+    found = find()
+    if found is None:
+        # matplotlib's font cache may predate the font's installation: add the files to it.
+        for path in _system_cjk_files():
+            font_manager.fontManager.addfont(path)
+        found = find()
+    if found is None:
+        raise FontMissingError(
+            f"Chinese text needs the font '{CJK_FONT}', which is not installed. Install the Debian "
+            f"package {CJK_PACKAGE} (sudo apt-get install {CJK_PACKAGE}), or run 'make setup' as root."
+        )
+    return found
+
+
+def _system_cjk_files() -> list[str]:
+    import glob
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list"):
+        out = subprocess.run(["fc-list", "-f", "%{file}\n", f":family={CJK_FONT}"], capture_output=True,
+                             text=True, timeout=30).stdout
+        files = sorted({line.strip() for line in out.splitlines() if line.strip()})
+        if files:
+            return files
+    return sorted(glob.glob("/usr/share/fonts/**/NotoSansCJK*", recursive=True))
+
+
+@contextlib.contextmanager
+def house_style() -> Iterator[None]:
+    """Apply the house style for the charts drawn inside the ``with`` block."""
+    import matplotlib
+
+    cjk_font_path()
+    rc = {
+        # A list of families: matplotlib falls back glyph by glyph along it (not along 'sans-serif').
+        "font.family": [LATIN_FONT, CJK_FONT],
+        "font.size": 9,
+        "axes.titlesize": 12,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 9,
+        "axes.labelcolor": INK,
+        "axes.edgecolor": MUTED,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.axisbelow": True,
+        "grid.color": GRID,
+        "grid.linewidth": 0.6,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "xtick.labelsize": 8,
+        "ytick.labelsize": 8,
+        "legend.frameon": False,
+        "legend.fontsize": 8,
+        "figure.facecolor": "white",
+        "figure.dpi": 100,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "industrial-internet",
+        "pdf.fonttype": 42,
+    }
+    with matplotlib.rc_context(rc):
+        yield
+
+
+def save_figure(fig: Figure, directory: Path | str, name: str) -> list[Path]:
+    """Write ``name.svg`` (text as paths) and ``name.png`` (200 dpi) atomically; return both paths."""
+    import os
+    import tempfile
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for ext, kwargs in (("svg", {"metadata": {"Date": None}}), ("png", {"dpi": 200})):
+        final = directory / f"{name}.{ext}"
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{ext}", dir=directory)
+        os.close(fd)
+        try:
+            with house_style():
+                fig.savefig(tmp, format=ext, **kwargs)
+            os.replace(tmp, final)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(final)
+    return written
