@@ -1,4 +1,4 @@
-"""Command line: ``analysis validate`` and ``analysis charts`` (the briefing build comes next).
+"""Command line: ``analysis validate``, ``analysis charts`` and ``analysis build``.
 
 Start-up stays light: nothing imports pandas or matplotlib until a command needs it.
 """
@@ -67,6 +67,14 @@ def _charts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from .build import Options, main_build
+
+    return main_build(Options(briefings_file=args.briefings, data_dir=args.data_dir, reports_dir=args.reports_dir,
+                              only=args.only or [], jobs=args.jobs, force=args.force,
+                              as_of=args.as_of.isoformat() if args.as_of else None, timeout=args.timeout))
+
+
 def _load_or_report(data_dir: Path):  # type: ignore[no-untyped-def]
     """Load the data; on errors print them as validate does and re-raise."""
     from .loading import load
@@ -133,6 +141,27 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--due-window-months", type=int, default=12, metavar="N",
                    help="a target is 'due soon' when its deadline is within N months (default: 12)")
     c.set_defaults(func=_charts)
+
+    b = sub.add_parser(
+        "build",
+        help="run every briefing notebook and export it as HTML and PDF (skips what is up to date)",
+        description="Build the briefings listed in reports/briefings.yml into reports/<id>/.",
+    )
+    b.add_argument("--only", nargs="+", metavar="ID", help="build only these briefings")
+    b.add_argument("--jobs", type=int, default=0, metavar="N",
+                   help="briefings built at once (default: the number of CPUs)")
+    b.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    b.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+                   help="status date for every briefing, YYYY-MM-DD (default: each entry's as_of, else today)")
+    b.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, metavar="DIR",
+                   help="data package to build from (default: the project's data/)")
+    b.add_argument("--reports-dir", type=Path, default=paths.REPORTS_DIR, metavar="DIR",
+                   help="where the briefings go (default: the project's reports/)")
+    b.add_argument("--briefings", type=Path, default=paths.REPORTS_DIR / "briefings.yml", metavar="FILE",
+                   help="the list of briefings (default: reports/briefings.yml)")
+    b.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
+                   help="longest a single notebook cell may run (default: 600)")
+    b.set_defaults(func=_build)
     return parser
 
 

@@ -1,0 +1,494 @@
+"""Build every briefing listed in ``reports/briefings.yml``: papermill runs, HTML and PDF exports.
+
+The build is:
+
+- **checked first**: unknown keys, unknown policy ids, a parameter the notebook does not declare, a bad
+  date or language: the build stops before anything runs, naming the entry and the key;
+- **incremental**: a manifest (``reports/.manifest.json``) keeps a content hash of every input of each
+  briefing (its notebook, its parameters, every file of the data package, the package's code and
+  templates); an unchanged briefing is skipped, and a changed one says which inputs changed. Nothing heavy
+  (pandas, papermill, nbconvert, WeasyPrint) is imported until there is work;
+- **parallel**: briefings run in worker processes (``--jobs``, default: the number of CPUs), each
+  printing one line when it is built, skipped or failed;
+- **atomic and honest**: each briefing is built in a temporary folder and its files are renamed into
+  place only when all of them succeeded, and the manifest is written after that. A failing briefing
+  leaves its previous outputs untouched, its executed notebook goes to ``reports/_failed/<id>.ipynb``,
+  the message names the briefing, the cell and the exception, and the build exits 1 after the others.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import paths
+
+KERNEL = "industrial-internet"
+MANIFEST = ".manifest.json"
+FAILED = "_failed"
+ENTRY_KEYS = {"id", "notebook", "parameters"}
+TOP_KEYS = {"defaults", "briefings"}
+SET_BY_BUILD = {"data_dir", "figures_dir"}
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+CODE_DIR = Path(__file__).parent
+
+
+class ConfigError(Exception):
+    """The list of briefings is wrong; ``problems`` say where."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Briefing:
+    id: str
+    notebook: Path
+    parameters: dict[str, Any]
+
+
+@dataclass
+class Result:
+    id: str
+    ok: bool
+    seconds: float
+    message: str = ""
+    outputs: list[str] = field(default_factory=list)
+
+
+# -- the list of briefings ------------------------------------------------------------------------------
+
+
+def declared_parameters(notebook: Path) -> dict[str, Any]:
+    """Names (and literal defaults) assigned in the notebook's cell tagged ``parameters``."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            names: dict[str, Any] = {}
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            try:
+                                names[target.id] = ast.literal_eval(node.value)
+                            except ValueError:
+                                names[target.id] = None
+            return names
+    raise ConfigError([f"{notebook}: no cell tagged 'parameters' (papermill needs one)"])
+
+
+def _policy_ids(data_dir: Path) -> set[str]:
+    try:
+        with open(data_dir / "policies.csv", encoding="utf-8-sig", newline="") as f:
+            return {row.get("id", "") for row in csv.DictReader(f)}
+    except (OSError, csv.Error, UnicodeDecodeError):
+        return set()  # the data check reports it
+
+
+def read_briefings(path: Path, data_dir: Path, notebooks_dir: Path = paths.NOTEBOOKS_DIR) -> list[Briefing]:
+    """Read and check the list of briefings; raise ``ConfigError`` naming each entry and key at fault."""
+    import yaml
+
+    where = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"{where}: file not found"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise ConfigError([f"{where}{line}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("briefings"), list):
+        raise ConfigError([f"{where}: expected a mapping with a list under 'briefings'"])
+    problems = [f"{where}: unknown top-level key {k!r} (expected: defaults, briefings)" for k in raw if k not in TOP_KEYS]
+    defaults = raw.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        problems.append(f"{where}: 'defaults' must be a mapping of parameters")
+        defaults = {}
+    policies = _policy_ids(data_dir)
+    seen: set[str] = set()
+    out = []
+    for n, entry in enumerate(raw["briefings"], start=1):
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: briefing #{n} is not a mapping")
+            continue
+        bid = str(entry.get("id", f"#{n}"))
+        label = f"{where}: briefing {bid!r}"
+        problems += [f"{label}: unknown key {k!r} (expected: id, notebook, parameters)" for k in entry
+                     if k not in ENTRY_KEYS]
+        if "id" not in entry or not _ID.fullmatch(bid):
+            problems.append(f"{label}: 'id' must be a slug of lower-case letters, digits and hyphens")
+        if bid in seen:
+            problems.append(f"{label}: id used twice")
+        seen.add(bid)
+        notebook = notebooks_dir / str(entry.get("notebook", ""))
+        if "notebook" not in entry or not notebook.is_file():
+            problems.append(f"{label}: notebook {str(entry.get('notebook'))!r} not found in {notebooks_dir}")
+            continue
+        params = {**defaults, **(entry.get("parameters") or {})}
+        try:
+            declared = declared_parameters(notebook)
+        except ConfigError as exc:
+            problems += exc.problems
+            continue
+        for key, value in params.items():
+            if key in SET_BY_BUILD:
+                problems.append(f"{label}: parameter {key!r} is set by the build; remove it")
+            elif key not in declared:
+                problems.append(f"{label}: parameter {key!r} is not declared in {notebook.name} "
+                                f"(declared: {', '.join(k for k in declared if k not in SET_BY_BUILD)})")
+            elif isinstance(value, date):
+                params[key] = value.isoformat()
+        params = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items()}
+        problems += _check_values(label, params, policies)
+        out.append(Briefing(bid, notebook, params))
+    if problems:
+        raise ConfigError(problems)
+    return out
+
+
+def _check_values(label: str, params: dict[str, Any], policies: set[str]) -> list[str]:
+    problems = []
+    chosen = params.get("policies", "all")
+    if chosen != "all":
+        if not isinstance(chosen, list) or not all(isinstance(p, str) for p in chosen):
+            problems.append(f"{label}: parameter 'policies' must be 'all' or a list of policy ids")
+        else:
+            for p in chosen:
+                if policies and p not in policies:
+                    import difflib
+
+                    close = difflib.get_close_matches(p, sorted(policies), n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    problems.append(f"{label}: unknown policy id {p!r} in 'policies'{hint}")
+    if "language" in params and params["language"] not in ("en", "zh", "both"):
+        problems.append(f"{label}: parameter 'language' must be en, zh or both, got {params['language']!r}")
+    if "as_of" in params:
+        try:
+            date.fromisoformat(str(params["as_of"]))
+        except ValueError:
+            problems.append(f"{label}: parameter 'as_of' must be a date as YYYY-MM-DD, got {params['as_of']!r}")
+    if "due_window_months" in params and (not isinstance(params["due_window_months"], int)
+                                          or params["due_window_months"] < 0):
+        problems.append(f"{label}: parameter 'due_window_months' must be a whole number of months, 0 or more")
+    if "title" in params and not isinstance(params["title"], str):
+        problems.append(f"{label}: parameter 'title' must be text")
+    return problems
+
+
+# -- what a briefing depends on -------------------------------------------------------------------------
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def code_inputs() -> list[Path]:
+    """The package's code and templates: a change to any of them rebuilds every briefing."""
+    return sorted(p for p in CODE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def input_hashes(b: Briefing, data_dir: Path, code: dict[str, str]) -> dict[str, str]:
+    """One hash per input, keyed by a readable name, so a rebuild can say what changed."""
+    hashes = {f"notebook {b.notebook.name}": _digest(b.notebook),
+              "parameters": hashlib.sha256(json.dumps(b.parameters, sort_keys=True).encode()).hexdigest()}
+    for p in sorted(data_dir.iterdir()):
+        if p.is_file():
+            hashes[f"data {p.name}"] = _digest(p)
+    hashes.update(code)
+    return hashes
+
+
+def _changed(old: dict[str, str] | None, new: dict[str, str]) -> list[str]:
+    if old is None:
+        return ["no earlier build"]
+    changed = [k for k in new if old.get(k) != new[k]]
+    changed += [f"{k} (removed)" for k in old if k not in new]
+    code = [k for k in changed if k.startswith("code ")]
+    if len(code) > 2:
+        changed = [k for k in changed if not k.startswith("code ")] + [f"{len(code)} code files"]
+    return changed
+
+
+def _read_manifest(reports_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((reports_dir / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# -- building one briefing (in a worker process) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    briefing: Briefing
+    parameters: dict[str, Any]
+    data_dir: Path
+    reports_dir: Path
+    data_version: str
+    timeout: int
+
+
+def _first_line(source: str) -> str:
+    line = next((l for l in source.splitlines() if l.strip() and not l.lstrip().startswith("#")), "")
+    return line.strip()[:60]
+
+
+def build_one(job: Job) -> Result:
+    """Run, export and publish one briefing. Never raises: failures come back as a ``Result``."""
+    start = time.perf_counter()
+    b = job.briefing
+    work = Path(tempfile.mkdtemp(prefix=f".build-{b.id}-", dir=job.reports_dir))
+    executed = work / f"{b.id}.ipynb"
+    log = work / "kernel.log"
+    saved = os.dup(2)
+    try:
+        # The kernel's own chatter (connection warnings) goes to a log, not to the reader's terminal.
+        with open(log, "wb") as f:
+            os.dup2(f.fileno(), 2)
+        return _run(job, work, executed, start)
+    except Exception as exc:  # noqa: BLE001 - reported, never raised, so the other briefings go on
+        _keep_failed(job, executed)
+        return Result(b.id, False, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _keep_failed(job: Job, executed: Path) -> None:
+    if executed.exists():
+        failed = job.reports_dir / FAILED / f"{job.briefing.id}.ipynb"
+        _write_atomic(failed, executed.read_bytes())
+
+
+def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from .exporters import BriefingHTMLExporter, build_date, html_to_pdf
+
+    b = job.briefing
+    params = {**job.parameters, "data_dir": str(job.data_dir.resolve()), "figures_dir": str(work / "figures")}
+    try:
+        pm.execute_notebook(str(b.notebook), str(executed), parameters=params, kernel_name=KERNEL,
+                            cwd=str(b.notebook.parent), progress_bar=False, log_output=False,
+                            execution_timeout=job.timeout)
+    except PapermillExecutionError as exc:
+        _keep_failed(job, executed)
+        where = f"cell {exc.cell_index + 1}" + (f" ({_first_line(exc.source)})" if exc.source else "")
+        evalue = exc.evalue.strip().splitlines()[0] if exc.evalue.strip() else ""
+        return Result(b.id, False, time.perf_counter() - start, f"{where} raised {exc.ename}: {evalue}")
+
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["briefing"] = {"title": params.get("title") or b.id, "as_of": params["as_of"],
+                               "build_date": build_date(), "data_version": job.data_version}
+    nbformat.write(nb, executed)
+    html, _ = BriefingHTMLExporter().from_notebook_node(nb)
+    (work / f"{b.id}.html").write_text(html, encoding="utf-8")
+    (work / f"{b.id}.pdf").write_bytes(html_to_pdf(html))
+    outputs = _publish(work, job.reports_dir / b.id, b.id)
+    failed = job.reports_dir / FAILED / f"{b.id}.ipynb"
+    failed.unlink(missing_ok=True)
+    return Result(b.id, True, time.perf_counter() - start, outputs=outputs)
+
+
+def _publish(work: Path, target: Path, bid: str) -> list[str]:
+    """Move the finished files into ``target``: each file by an atomic rename, figures as a folder."""
+    target.mkdir(parents=True, exist_ok=True)
+    names = [f"{bid}.ipynb", f"{bid}.html", f"{bid}.pdf"]
+    figures = work / "figures"
+    if figures.is_dir():
+        old = target / "figures"
+        staged = target / f".figures-new-{os.getpid()}"
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.move(str(figures), staged)
+        trash = target / f".figures-old-{os.getpid()}"
+        if old.exists():
+            os.replace(old, trash)
+        os.replace(staged, old)
+        shutil.rmtree(trash, ignore_errors=True)
+    for name in names:
+        os.replace(work / name, target / name)
+    return names
+
+
+# -- the whole build ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Options:
+    briefings_file: Path = paths.REPORTS_DIR / "briefings.yml"
+    data_dir: Path = paths.DATA_DIR
+    reports_dir: Path = paths.REPORTS_DIR
+    only: list[str] = field(default_factory=list)
+    jobs: int = 0
+    force: bool = False
+    as_of: str | None = None
+    timeout: int = 600
+
+
+def build(opts: Options, say: Callable[[str], None] = print) -> int:
+    """Build what is out of date; return the exit status (0: all good, 1: something failed)."""
+    started = time.perf_counter()
+    try:
+        briefings = read_briefings(opts.briefings_file, opts.data_dir)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            say(f"error: {problem}")
+        say("nothing was built")
+        return 1
+    known = {b.id for b in briefings}
+    unknown = [i for i in opts.only if i not in known]
+    if unknown:
+        say(f"error: --only names unknown briefing(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        return 1
+    chosen = [b for b in briefings if not opts.only or b.id in opts.only]
+
+    from .validate import check
+
+    report = check(opts.data_dir)
+    if report.errors:
+        for problem in report.errors:
+            say(str(problem))
+        say(f"error: the data has {len(report.errors)} error(s); nothing was built (see analysis validate)")
+        return 1
+
+    opts.reports_dir.mkdir(parents=True, exist_ok=True)
+    manifest = _read_manifest(opts.reports_dir)
+    code = {f"code {p.relative_to(CODE_DIR)}": _digest(p) for p in code_inputs()}
+    today = date.today().isoformat()
+    todo: list[tuple[Job, dict[str, str], list[str]]] = []
+    for b in chosen:
+        params = dict(b.parameters)
+        params["as_of"] = opts.as_of or params.get("as_of") or today
+        hashed = Briefing(b.id, b.notebook, params)
+        hashes = input_hashes(hashed, opts.data_dir, code)
+        entry = manifest.get(b.id, {})
+        outputs_present = all((opts.reports_dir / b.id / f"{b.id}.{ext}").exists() for ext in ("html", "pdf"))
+        if not opts.force and entry.get("inputs") == hashes and outputs_present:
+            say(f"skipped  {b.id} (unchanged)")
+            continue
+        reasons = ["--force"] if opts.force else _changed(entry.get("inputs"), hashes)
+        if not outputs_present and entry:
+            reasons = ["outputs missing"]
+        job = Job(b, params, opts.data_dir, opts.reports_dir, report.version, opts.timeout)
+        todo.append((job, hashes, reasons))
+
+    failures = 0
+    if todo:
+        jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(todo)))
+        say(f"building {len(todo)} briefing(s) with {jobs} job(s)")
+        for job, _, reasons in todo:
+            say(f"running  {job.briefing.id} ({'; '.join(reasons)})")
+        failures = _run_all(todo, jobs, opts.reports_dir, manifest, say)
+    _write_index(opts.reports_dir, briefings, _read_manifest(opts.reports_dir))
+    built = len(todo) - failures
+    say(f"{built} built, {len(chosen) - len(todo)} skipped, {failures} failed in "
+        f"{time.perf_counter() - started:.1f} s; index: {opts.reports_dir / 'index.html'}")
+    return 1 if failures else 0
+
+
+def _run_all(todo: list[tuple[Job, dict[str, str], list[str]]], jobs: int, reports_dir: Path,
+             manifest: dict[str, Any], say: Callable[[str], None]) -> int:
+    failures = 0
+    hashes_of = {job.briefing.id: hashes for job, hashes, _ in todo}
+    params_of = {job.briefing.id: job.parameters for job, _, _ in todo}
+
+    def record(result: Result) -> None:
+        nonlocal failures
+        if result.ok:
+            manifest[result.id] = {"inputs": hashes_of[result.id], "as_of": params_of[result.id]["as_of"],
+                                   "title": params_of[result.id].get("title", result.id)}
+            _write_atomic(reports_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+            say(f"built    {result.id} in {result.seconds:.1f} s")
+        else:
+            failures += 1  # the manifest keeps the last good build's inputs, so the next build retries
+            say(f"FAILED   {result.id}: {result.message}")
+            failed = reports_dir / FAILED / f"{result.id}.ipynb"
+            if failed.exists():
+                say(f"         executed notebook: {failed}; previous outputs left as they were")
+
+    if jobs == 1:
+        for job, _, _ in todo:
+            record(build_one(job))
+        return failures
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(build_one, job) for job, _, _ in todo]
+        for future in as_completed(futures):
+            record(future.result())
+    return failures
+
+
+def _write_index(reports_dir: Path, briefings: Iterable[Briefing], manifest: dict[str, Any]) -> None:
+    import html
+
+    rows = []
+    for b in briefings:
+        entry = manifest.get(b.id)
+        title = html.escape(str(b.parameters.get("title", b.id)))
+        if entry and (reports_dir / b.id / f"{b.id}.html").exists():
+            rows.append(f'<tr><td>{title}</td><td>{html.escape(str(entry.get("as_of", "")))}</td>'
+                        f'<td><a href="{b.id}/{b.id}.html">HTML</a></td><td><a href="{b.id}/{b.id}.pdf">PDF</a></td></tr>')
+        else:
+            rows.append(f"<tr><td>{title}</td><td colspan=3>not built yet</td></tr>")
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Industrial Internet Policy Tracker: briefings</title>
+<style>body{{font-family:"DejaVu Sans",Arial,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;color:#222}}
+table{{border-collapse:collapse;width:100%}}td,th{{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ddd}}
+a{{color:#0072B2}}</style></head><body>
+<h1>Industrial Internet Policy Tracker: briefings</h1>
+<table><thead><tr><th>Briefing</th><th>Status as of</th><th colspan=2>Read</th></tr></thead>
+<tbody>{''.join(rows)}</tbody></table></body></html>
+"""
+    _write_atomic(reports_dir / "index.html", page.encode("utf-8"))
+
+
+def main_build(argv_opts: Options) -> int:
+    """Entry point used by the CLI; prints progress lines as they come."""
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        return build(argv_opts, say)
+    except KeyboardInterrupt:
+        print("interrupted: briefings not reported as built were left as they were", file=sys.stderr)
+        return 130

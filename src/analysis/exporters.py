@@ -1,0 +1,112 @@
+"""nbconvert exporters for briefings: ``briefing_html`` and ``briefing_pdf``.
+
+Both are registered under the ``nbconvert.exporters`` entry point, so after ``make setup`` anyone can run
+``jupyter nbconvert --to briefing_pdf any.ipynb``. The PDF is the same HTML laid out by WeasyPrint (A4,
+"page N of M", the title as running header, bookmarks from headings, embedded fonts, live links): no
+LaTeX, no browser download.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from nbconvert.exporters import HTMLExporter
+from traitlets import default
+
+from .briefing import esc
+
+TEMPLATES = Path(__file__).parent / "templates"
+_ANCHOR = re.compile(r'<a class="anchor-link" href="[^"]*">.*?</a>', re.S)
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def build_date() -> str:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    return when.date().isoformat()
+
+
+def _svg_base64(svg: str) -> str:
+    return base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _toc(html: str) -> str:
+    items = [f'<li><a href="#{ident}">{_TAG.sub("", label).strip()}</a></li>' for ident, label in _H2.findall(html)]
+    return html.replace("<!--briefing-toc-->", f"<ol>{''.join(items)}</ol>", 1)
+
+
+class BriefingHTMLExporter(HTMLExporter):
+    """A briefing as one self-contained HTML page: narrative and results only, sources cited."""
+
+    export_from_notebook = "Briefing HTML"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "briefing"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATES)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register_filter("zh", esc)
+        self.register_filter("strip_anchor_links", lambda html: _ANCHOR.sub("", html))
+        self.register_filter("svg_base64", _svg_base64)
+
+    def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,
+                           **kw: Any) -> tuple[str, dict[str, Any]]:
+        resources = dict(resources or {})
+        params = nb.metadata.get("papermill", {}).get("parameters", {})
+        meta = dict(nb.metadata.get("briefing", {}))
+        resources["briefing"] = {
+            "title": meta.get("title") or params.get("title") or nb.metadata.get("title") or "Briefing",
+            "as_of": meta.get("as_of") or params.get("as_of") or "",
+            "build_date": meta.get("build_date") or build_date(),
+            "data_version": meta.get("data_version") or "",
+        }
+        resources["briefing_css"] = (TEMPLATES / "briefing" / "briefing.css").read_text(encoding="utf-8")
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return _toc(html), resources
+
+
+class BriefingPDFExporter(BriefingHTMLExporter):
+    """The briefing HTML laid out as an A4 PDF by WeasyPrint."""
+
+    export_from_notebook = "Briefing PDF"
+    output_mimetype = "application/pdf"
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".pdf"
+
+    @default("template_file")
+    def _template_file_default(self) -> str:
+        return "index.html.j2"
+
+    def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,
+                           **kw: Any) -> tuple[bytes, dict[str, Any]]:  # type: ignore[override]
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return html_to_pdf(html), resources
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Lay out briefing HTML as PDF with WeasyPrint."""
+    import logging
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()  # type: ignore[no-any-return]
