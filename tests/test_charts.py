@@ -74,7 +74,7 @@ def test_timeline_for_some_policies(shipped) -> None:
     fig = charts.timeline(ds, status, AS_OF, policies=["ii-plan-2021-2023"])
     n = (ds.targets["policy_id"] == "ii-plan-2021-2023").sum()
     assert sum(len(c.get_offsets()) for c in _markers(fig)) == n
-    assert fig._suptitle.get_text().startswith(f"{n} targets in 1 policies")
+    assert fig._suptitle.get_text().startswith(f"{n} targets in 1 policy,")
     _render_strict(fig)
 
 

@@ -205,7 +205,9 @@ class Briefing:
         from . import charts
 
         if self.investments.dropna(subset=["amount"]).empty:
-            return Html('<p class="note">No amounts are on record for these policies.</p>')
+            return Html('<p class="note">No amount of money is stated for these policies; the table below lists '
+                        'what is known.</p>' if len(self.investments) else
+                        '<p class="note">No money is recorded for these policies.</p>')
         fig = charts.investments(self.ds, policies=None if len(self.policy_ids) == len(self.ds.policies)
                                  else self.policy_ids)
         return self._show(fig, "investments", "Money behind the policies")
@@ -273,7 +275,7 @@ class Briefing:
                         f"<td>{esc(i['kind'])}</td><td class='nowrap'>{esc(period)}</td>"
                         f"<td>{self.citations.cite(i['source_id'])}</td></tr>")
         if not rows:
-            return Html('<p class="note">No money is recorded for these policies.</p>')
+            return Html("")
         return Html(_table(["What", "Amount", "Kind", "Period", "Source"], rows))
 
     def sources(self) -> Html:

@@ -357,6 +357,7 @@ def _publish(work: Path, target: Path, bid: str) -> list[str]:
 @dataclass
 class Options:
     briefings_file: Path = paths.REPORTS_DIR / "briefings.yml"
+    notebooks_dir: Path = paths.NOTEBOOKS_DIR
     data_dir: Path = paths.DATA_DIR
     reports_dir: Path = paths.REPORTS_DIR
     only: list[str] = field(default_factory=list)
@@ -370,7 +371,7 @@ def build(opts: Options, say: Callable[[str], None] = print) -> int:
     """Build what is out of date; return the exit status (0: all good, 1: something failed)."""
     started = time.perf_counter()
     try:
-        briefings = read_briefings(opts.briefings_file, opts.data_dir)
+        briefings = read_briefings(opts.briefings_file, opts.data_dir, opts.notebooks_dir)
     except ConfigError as exc:
         for problem in exc.problems:
             say(f"error: {problem}")

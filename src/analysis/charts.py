@@ -35,6 +35,10 @@ def _year(ts: pd.Timestamp | date) -> float:
     return d.year + (d - start).days / (date(d.year + 1, 1, 1) - start).days
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def _shorten(text: str, width: int, lines: int = 2) -> str:
     wrapped = textwrap.wrap(text, width=width, break_long_words=True)
     if len(wrapped) > lines:
@@ -174,7 +178,8 @@ def timeline(
                     Line2D([], [], color=INK, lw=1, ls=(0, (4, 2)), label=f"as of {as_of.isoformat()}")]
         fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.3 / fig_h), ncol=5, fontsize=7.5,
                    handletextpad=0.3, columnspacing=1.2, borderaxespad=0)
-        fig.suptitle(title or f"{len(st)} targets in {len(pol)} policies, by deadline and status",
+        fig.suptitle(title or f"{_count(len(st), 'target')} in {_count(len(pol), 'policy', 'policies')}, "
+                     "by deadline and status",
                      x=0.01, ha="left", fontsize=12, fontweight="bold", y=1 - 0.08 / fig_h, va="top")
         _source_line(fig, ds, f"Status as of {as_of.isoformat()}.")
     return fig
@@ -263,7 +268,7 @@ def progress(ds: Dataset, status: pd.DataFrame, *, policies: list[str] | None = 
             axes[0, 0].text(0.5, 0.5, "No reported outcomes are linked to a numeric target.", ha="center",
                             va="center", transform=axes[0, 0].transAxes, color=MUTED)
             axes[0, 0].set_axis_off()
-        fig.suptitle(title or f"Reported progress against {n} numeric targets", x=0.01, ha="left", fontsize=12,
+        fig.suptitle(title or f"Reported progress against {_count(n, 'numeric target')}", x=0.01, ha="left", fontsize=12,
                      fontweight="bold")
         _source_line(fig, ds, "Dashed line: the target; dotted: its deadline.")
     return fig

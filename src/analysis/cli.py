@@ -70,7 +70,8 @@ def _charts(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .build import Options, main_build
 
-    return main_build(Options(briefings_file=args.briefings, data_dir=args.data_dir, reports_dir=args.reports_dir,
+    return main_build(Options(briefings_file=args.briefings, notebooks_dir=args.notebooks_dir,
+                              data_dir=args.data_dir, reports_dir=args.reports_dir,
                               only=args.only or [], jobs=args.jobs, force=args.force,
                               as_of=args.as_of.isoformat() if args.as_of else None, timeout=args.timeout))
 
@@ -159,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where the briefings go (default: the project's reports/)")
     b.add_argument("--briefings", type=Path, default=paths.REPORTS_DIR / "briefings.yml", metavar="FILE",
                    help="the list of briefings (default: reports/briefings.yml)")
+    b.add_argument("--notebooks-dir", type=Path, default=paths.NOTEBOOKS_DIR, metavar="DIR",
+                   help="where the notebooks named in the list live (default: the project's notebooks/)")
     b.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
                    help="longest a single notebook cell may run (default: 600)")
     b.set_defaults(func=_build)

@@ -1,0 +1,181 @@
+"""The briefing build, end to end: real papermill runs, real HTML and PDF files, read back with pypdf."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from analysis.build import ConfigError, read_briefings
+from analysis.paths import DATA_DIR, NOTEBOOKS_DIR
+
+ID = "ii-plan-2018-2020"
+
+
+def run_build(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "analysis", "build", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def write_list(path: Path, entries: str) -> Path:
+    path.write_text("defaults:\n  as_of: 2026-11-23\n  language: both\nbriefings:\n" + entries, encoding="utf-8")
+    return path
+
+
+def entry(bid: str, notebook: str = "briefing.ipynb", extra: str = "") -> str:
+    return (f"  - id: {bid}\n    notebook: {notebook}\n    parameters:\n"
+            f"      title: \"Test briefing: {bid}\"\n      policies: [{ID}]\n{extra}")
+
+
+# -- the list is checked before anything runs ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (entry("a") + "    colour: red\n", "briefing 'a': unknown key 'colour'"),
+    (entry("a").replace(f"[{ID}]", "[ii-plan-2018-2021]"),
+     "briefing 'a': unknown policy id 'ii-plan-2018-2021' in 'policies'; did you mean 'ii-plan-2018-2020'?"),
+    (entry("a", extra="      colour: red\n"), "briefing 'a': parameter 'colour' is not declared in briefing.ipynb"),
+    (entry("a", extra="      data_dir: /tmp\n"), "briefing 'a': parameter 'data_dir' is set by the build"),
+    (entry("a", extra="      language: fr\n"), "briefing 'a': parameter 'language' must be en, zh or both"),
+    (entry("a", extra="      as_of: 23.11.2026\n"), "briefing 'a': parameter 'as_of' must be a date"),
+    (entry("a") + entry("a"), "briefing 'a': id used twice"),
+    (entry("a", notebook="nope.ipynb"), "briefing 'a': notebook 'nope.ipynb' not found"),
+])
+def test_list_errors_name_the_entry_and_key(tmp_path: Path, text: str, expected: str) -> None:
+    path = write_list(tmp_path / "briefings.yml", text)
+    with pytest.raises(ConfigError) as info:
+        read_briefings(path, DATA_DIR, NOTEBOOKS_DIR)
+    assert any(expected in p for p in info.value.problems), info.value.problems
+
+
+def test_bad_yaml_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "briefings.yml"
+    path.write_text("briefings:\n  - id: a\n    notebook: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"briefings.yml:\d+: not valid YAML"):
+        read_briefings(path, DATA_DIR, NOTEBOOKS_DIR)
+
+
+def test_shipped_list_is_valid_and_covers_every_policy() -> None:
+    briefings = read_briefings(Path("reports/briefings.yml").resolve() if Path("reports/briefings.yml").exists()
+                               else NOTEBOOKS_DIR.parent / "reports" / "briefings.yml", DATA_DIR, NOTEBOOKS_DIR)
+    ids = {b.id for b in briefings}
+    policies = {line.split(",", 1)[0] for line in (DATA_DIR / "policies.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    assert "overview" in ids and policies <= ids
+
+
+def test_config_error_builds_nothing(tmp_path: Path) -> None:
+    path = write_list(tmp_path / "briefings.yml", entry("a", extra="      colour: red\n"))
+    result = run_build("--briefings", str(path), "--reports-dir", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "parameter 'colour' is not declared" in result.stdout and "nothing was built" in result.stdout
+    assert not (tmp_path / "out").exists()
+
+
+# -- a real build ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("build")
+    notebooks = root / "notebooks"
+    shutil.copytree(NOTEBOOKS_DIR, notebooks)
+    data = root / "data"
+    shutil.copytree(DATA_DIR, data)
+    listing = write_list(root / "briefings.yml", entry(ID))
+    reports = root / "reports"
+    args = ["--briefings", str(listing), "--notebooks-dir", str(notebooks), "--data-dir", str(data),
+            "--reports-dir", str(reports), "--jobs", "1"]
+    first = run_build(*args)
+    return {"root": root, "args": args, "reports": reports, "data": data, "notebooks": notebooks, "first": first}
+
+
+def test_build_writes_notebook_html_pdf_and_index(built) -> None:
+    first = built["first"]
+    assert first.returncode == 0, first.stdout + first.stderr
+    out = built["reports"] / ID
+    assert sorted(p.name for p in out.iterdir()) == ["figures", f"{ID}.html", f"{ID}.ipynb", f"{ID}.pdf"]
+    assert sorted(p.name for p in (out / "figures").iterdir()) == [  # this policy has money and outcomes
+        "investments.png", "investments.svg", "progress.png", "progress.svg", "timeline.png", "timeline.svg"]
+    index = (built["reports"] / "index.html").read_text(encoding="utf-8")
+    assert f'href="{ID}/{ID}.pdf"' in index and "2026-11-23" in index
+    assert re.search(rf"running  {ID} \(no earlier build\)", first.stdout)
+    assert re.search(rf"built    {ID} in \d+\.\d s", first.stdout)
+    assert first.stderr == ""
+    assert not list(built["reports"].glob(".build-*")), "temporary build folders left behind"
+
+
+def test_pdf_is_a_briefing_for_a_reader(built) -> None:
+    reader = PdfReader(built["reports"] / ID / f"{ID}.pdf")
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert f"Test briefing: {ID}" in text
+    assert "工业互联网发展行动计划" in text  # Chinese policy title, selectable
+    assert "page 1 of" in text
+    assert "Sources" in text and "zjgyzk.cn" in text  # the numbered list names each source's publisher
+    for bad in ("Traceback", "Warning", "import ", "In [", "Briefing(", "DeprecationWarning"):
+        assert bad not in text, bad
+    assert reader.metadata.title == f"Test briefing: {ID}"
+    assert [o.title for o in reader.outline][:2] == ["Key figures", "Timeline"]  # bookmarks from headings
+    fonts = subprocess.run(["pdffonts", str(built["reports"] / ID / f"{ID}.pdf")], capture_output=True, text=True)
+    if fonts.returncode == 0:
+        assert "Noto-Sans-CJK-SC" in fonts.stdout and "CJK-JP" not in fonts.stdout
+
+
+def test_html_has_no_code_and_is_self_contained(built) -> None:
+    html = (built["reports"] / ID / f"{ID}.html").read_text(encoding="utf-8")
+    for bad in ("b.targets_table()", "from analysis", "jp-InputArea", 'class="input', "<script", "Traceback",
+                "stderr", "In&nbsp;["):
+        assert bad not in html, bad
+    assert 'lang="zh-Hans"' in html and "工业互联网发展行动计划" in html
+    assert 'src="http' not in html and "data:image/svg+xml;base64," in html  # charts inline
+    assert re.search(r'<nav[^>]*class="toc"', html) and 'href="#Sources"' in html
+    assert re.search(r'<li[^>]*id="source-1"', html)
+
+
+def test_second_build_skips(built) -> None:
+    second = run_build(*built["args"])
+    assert second.returncode == 0
+    assert f"skipped  {ID} (unchanged)" in second.stdout and "0 built, 1 skipped, 0 failed" in second.stdout
+
+
+def test_editing_a_csv_rebuilds_and_says_why(built) -> None:
+    path = built["data"] / "outcomes.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Beijing, Shanghai", "Beijing; Shanghai", 1),
+                    encoding="utf-8")
+    result = run_build(*built["args"])
+    assert result.returncode == 0, result.stdout
+    assert f"running  {ID} (data outcomes.csv)" in result.stdout
+
+
+def test_failing_notebook_keeps_previous_outputs(built) -> None:
+    out = built["reports"] / ID
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    nb_path = built["notebooks"] / "briefing.ipynb"
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    nb["cells"].insert(3, {"cell_type": "code", "execution_count": None, "id": "boom", "metadata": {},
+                           "outputs": [], "source": "raise RuntimeError('deliberate failure for the test')"})
+    nb_path.write_text(json.dumps(nb), encoding="utf-8")
+    result = run_build(*built["args"])
+    assert result.returncode == 1
+    assert re.search(rf"FAILED   {ID}: cell \d+ \(raise RuntimeError\('deliberate failure for the test'\)\) "
+                     r"raised RuntimeError: deliberate failure for the test", result.stdout), result.stdout
+    assert "Traceback" not in result.stdout + result.stderr and len(result.stdout.splitlines()) < 12
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert (built["reports"] / "_failed" / f"{ID}.ipynb").exists()
+    # Still out of date: the next build tries again rather than skipping.
+    again = run_build(*built["args"])
+    assert again.returncode == 1 and f"skipped  {ID}" not in again.stdout
+
+
+def test_nbconvert_knows_the_exporters(built, tmp_path: Path) -> None:
+    jupyter = Path(sys.executable).with_name("jupyter")
+    executed = built["reports"] / ID / f"{ID}.ipynb"
+    result = subprocess.run([str(jupyter), "nbconvert", "--to", "briefing_pdf", str(executed), "--output-dir",
+                             str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / f"{ID}.pdf").read_bytes().startswith(b"%PDF")
