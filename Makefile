@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 KERNEL := industrial-internet
 DEB_PACKAGES := fonts-noto-cjk poppler-utils libharfbuzz-subset0
 
-.PHONY: help setup system-packages validate charts reports test lab clean distclean
+.PHONY: help setup system-packages validate charts reports bench test lab clean distclean
 
 help: ## list the targets
 	@echo "Industrial Internet Policy Tracker"
@@ -60,6 +60,9 @@ charts: setup ## draw every chart for the shipped data into reports/figures/ (AS
 
 reports: setup ## build every briefing in reports/briefings.yml (HTML + PDF); skips what is up to date (FORCE=1, JOBS=N)
 	@$(BIN)/analysis build $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS))
+
+bench: setup ## benchmark the build against the naive chain and the limit (ARGS="--scale" or "--all")
+	@$(BIN)/python benchmarks/bench.py $(ARGS)
 
 test: setup ## run the test suite
 	@$(BIN)/python -m pytest

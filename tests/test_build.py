@@ -104,8 +104,7 @@ def test_build_writes_notebook_html_pdf_and_index(built) -> None:
         "investments.png", "investments.svg", "progress.png", "progress.svg", "timeline.png", "timeline.svg"]
     index = (built["reports"] / "index.html").read_text(encoding="utf-8")
     assert f'href="{ID}/{ID}.pdf"' in index and "2026-11-23" in index
-    assert re.search(rf"running  {ID} \(no earlier build\)", first.stdout)
-    assert re.search(rf"built    {ID} in \d+\.\d s", first.stdout)
+    assert re.search(rf"built    {ID} in \d+\.\d s \(no earlier build\)", first.stdout)
     assert first.stderr == ""
     assert not list(built["reports"].glob(".build-*")), "temporary build folders left behind"
 
@@ -149,7 +148,7 @@ def test_editing_a_csv_rebuilds_and_says_why(built) -> None:
                     encoding="utf-8")
     result = run_build(*built["args"])
     assert result.returncode == 0, result.stdout
-    assert f"running  {ID} (data outcomes.csv)" in result.stdout
+    assert re.search(rf"built    {ID} in \d+\.\d s \(data outcomes.csv\)", result.stdout), result.stdout
 
 
 def test_failing_notebook_keeps_previous_outputs(built) -> None:
@@ -162,7 +161,7 @@ def test_failing_notebook_keeps_previous_outputs(built) -> None:
     nb_path.write_text(json.dumps(nb), encoding="utf-8")
     result = run_build(*built["args"])
     assert result.returncode == 1
-    assert re.search(rf"FAILED   {ID}: cell \d+ \(raise RuntimeError\('deliberate failure for the test'\)\) "
+    assert re.search(rf"FAILED   {ID} \(notebook briefing.ipynb\): cell \d+ \(raise RuntimeError\('deliberate failure for the test'\)\) "
                      r"raised RuntimeError: deliberate failure for the test", result.stdout), result.stdout
     assert "Traceback" not in result.stdout + result.stderr and len(result.stdout.splitlines()) < 12
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before

@@ -3,10 +3,6 @@ readable with 300 synthetic targets, saved as SVG (text as paths) and PNG at 200
 
 from __future__ import annotations
 
-import csv
-import json
-import random
-import shutil
 import subprocess
 import sys
 import warnings
@@ -22,6 +18,7 @@ from analysis import charts, load  # noqa: E402
 from analysis.paths import DATA_DIR  # noqa: E402
 from analysis.status import target_status  # noqa: E402
 from analysis.style import FontMissingError, house_style, save_figure  # noqa: E402
+from analysis.synthetic import write_package  # noqa: E402
 
 AS_OF = date(2026, 11, 23)
 
@@ -106,57 +103,8 @@ def test_progress_chart(shipped) -> None:
     _render_strict(fig)
 
 
-def _synthetic_data(root: Path, n_targets: int = 300, n_policies: int = 60, seed: int = 7) -> Path:
-    """A synthetic data package (marked as such) written to a temporary folder, never into data/."""
-    rng = random.Random(seed)
-    data = root / "synthetic-data"
-    data.mkdir()
-    shutil.copy(DATA_DIR / "datapackage.json", data / "datapackage.json")
-    package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
-    columns = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in package["resources"]}
-
-    def write(table: str, rows: list[dict[str, str]]) -> None:
-        with open(data / f"{table}.csv", "w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=columns[table], lineterminator="\n")
-            w.writeheader()
-            w.writerows(rows)
-
-    write("sources", [{"id": "synthetic-source", "title": "[Synthetic test source]", "publisher": "tests",
-                       "language": "en", "grade": "weak"}])
-    policies, targets, outcomes = [], [], []
-    for p in range(n_policies):
-        start = rng.randint(2015, 2040)
-        policies.append({"id": f"synthetic-policy-{p}", "title_en": f"Synthetic policy number {p} with a long name "
-                         "that needs wrapping", "title_zh": f"合成测试政策{p}", "issuer": "tests",
-                         "issued": f"{start}-0{rng.randint(1, 9)}", "period_start": str(start),
-                         "period_end": str(start + rng.randint(1, 8)), "level": "national",
-                         "source_id": "synthetic-source"})
-    for t in range(n_targets):
-        p = policies[t % n_policies]
-        year = int(p["period_start"]) + rng.randint(0, 10)
-        qualitative = rng.random() < 0.15
-        targets.append({"id": f"synthetic-target-{t}", "policy_id": p["id"], "metric": f"metric {t}",
-                        "description_en": "synthetic", "comparator": "qualitative" if qualitative else "at-least",
-                        "target_value": "" if qualitative else str(rng.randint(1, 1000)),
-                        "unit": "" if qualitative else "projects",
-                        "deadline": "" if rng.random() < 0.03 else str(min(year, 2050)), "scope": "national",
-                        "source_id": "synthetic-source", "as_printed": "" if qualitative else "x"})
-        if not qualitative and rng.random() < 0.3:
-            outcomes.append({"id": f"synthetic-outcome-{t}", "target_id": f"synthetic-target-{t}",
-                             "policy_id": p["id"], "metric": f"metric {t}", "qualifier": "exact",
-                             "value": str(rng.randint(1, 1000)), "unit": "projects", "refers_to": "2022",
-                             "reported": "2023-01-01", "scope": "national", "source_id": "synthetic-source",
-                             "as_printed": "x"})
-    write("policies", policies)
-    write("targets", targets)
-    write("outcomes", outcomes)
-    for table in ("bodies", "investments", "citations"):
-        write(table, [])
-    return data
-
-
 def test_timeline_with_300_synthetic_targets(tmp_path: Path) -> None:
-    ds = load(_synthetic_data(tmp_path))
+    ds = load(write_package(tmp_path, n_targets=300, n_policies=60))
     status = target_status(ds, AS_OF)
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -8,8 +8,8 @@ The build is:
   briefing (its notebook, its parameters, every file of the data package, the package's code and
   templates); an unchanged briefing is skipped, and a changed one says which inputs changed. Nothing heavy
   (pandas, papermill, nbconvert, WeasyPrint) is imported until there is work;
-- **parallel**: briefings run in worker processes (``--jobs``, default: the number of CPUs), each
-  printing one line when it is built, skipped or failed;
+- **parallel**: briefings run in worker processes (``--jobs``, default: the number of CPUs); each
+  prints one line when it is built, skipped or failed, saying why it was rebuilt;
 - **atomic and honest**: each briefing is built in a temporary folder and its files are renamed into
   place only when all of them succeeded, and the manifest is written after that. A failing briefing
   leaves its previous outputs untouched, its executed notebook goes to ``reports/_failed/<id>.ipynb``,
@@ -417,9 +417,7 @@ def build(opts: Options, say: Callable[[str], None] = print) -> int:
     failures = 0
     if todo:
         jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(todo)))
-        say(f"building {len(todo)} briefing(s) with {jobs} job(s)")
-        for job, _, reasons in todo:
-            say(f"running  {job.briefing.id} ({'; '.join(reasons)})")
+        say(f"building {len(todo)} briefing(s) with {jobs} job(s); one line as each finishes")
         failures = _run_all(todo, jobs, opts.reports_dir, manifest, say)
     _write_index(opts.reports_dir, briefings, _read_manifest(opts.reports_dir))
     built = len(todo) - failures
@@ -432,6 +430,7 @@ def _run_all(todo: list[tuple[Job, dict[str, str], list[str]]], jobs: int, repor
              manifest: dict[str, Any], say: Callable[[str], None]) -> int:
     failures = 0
     hashes_of = {job.briefing.id: hashes for job, hashes, _ in todo}
+    why = {job.briefing.id: "; ".join(reasons) for job, _, reasons in todo}
     params_of = {job.briefing.id: job.parameters for job, _, _ in todo}
 
     def record(result: Result) -> None:
@@ -440,10 +439,10 @@ def _run_all(todo: list[tuple[Job, dict[str, str], list[str]]], jobs: int, repor
             manifest[result.id] = {"inputs": hashes_of[result.id], "as_of": params_of[result.id]["as_of"],
                                    "title": params_of[result.id].get("title", result.id)}
             _write_atomic(reports_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
-            say(f"built    {result.id} in {result.seconds:.1f} s")
+            say(f"built    {result.id} in {result.seconds:.1f} s ({why[result.id]})")
         else:
             failures += 1  # the manifest keeps the last good build's inputs, so the next build retries
-            say(f"FAILED   {result.id}: {result.message}")
+            say(f"FAILED   {result.id} ({why[result.id]}): {result.message}")
             failed = reports_dir / FAILED / f"{result.id}.ipynb"
             if failed.exists():
                 say(f"         executed notebook: {failed}; previous outputs left as they were")

@@ -105,6 +105,11 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, metavar="DIR",
+                        help="folder holding datapackage.json and the CSVs (default: the project's data/)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analysis",
@@ -116,8 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the data package; print each problem as FILE:LINE:COLUMN: message",
         description="Check data/ against datapackage.json and the project's rules. Exit 1 if any error.",
     )
-    v.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, metavar="DIR",
-                   help="folder holding datapackage.json and the CSVs (default: the project's data/)")
+    _data_dir_option(v)
     v.add_argument("--archive", type=Path, default=None, metavar="DIR",
                    help="folder of plain-text source snapshots named <source id>.txt: every figure as "
                         "printed must be found in its source's snapshot")
@@ -131,8 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw the timeline, investment and progress charts as SVG and PNG",
         description="Draw every chart for the data into a folder (SVG with text as paths, PNG at 200 dpi).",
     )
-    c.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, metavar="DIR",
-                   help="folder holding datapackage.json and the CSVs (default: the project's data/)")
+    _data_dir_option(c)
     c.add_argument("--out", type=Path, default=paths.FIGURES_DIR, metavar="DIR",
                    help="where to write the charts (default: reports/figures/)")
     c.add_argument("--as-of", type=_date, default=date.today(), metavar="DATE",
@@ -154,8 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     b.add_argument("--as-of", type=_date, default=None, metavar="DATE",
                    help="status date for every briefing, YYYY-MM-DD (default: each entry's as_of, else today)")
-    b.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, metavar="DIR",
-                   help="data package to build from (default: the project's data/)")
+    _data_dir_option(b)
     b.add_argument("--reports-dir", type=Path, default=paths.REPORTS_DIR, metavar="DIR",
                    help="where the briefings go (default: the project's reports/)")
     b.add_argument("--briefings", type=Path, default=paths.REPORTS_DIR / "briefings.yml", metavar="FILE",

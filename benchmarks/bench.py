@@ -1,0 +1,204 @@
+"""Benchmark the briefing build against the naive chain and against the limit.
+
+    python benchmarks/bench.py [--repeat 3] [--briefings 6 | --all] [--scale] [--smoke]
+
+Modes, each on the same briefings, in one invocation (median, min and max of ``--repeat`` runs):
+
+- naive: what a user does by hand, per briefing, one after another: the ``papermill`` CLI, then
+  ``jupyter nbconvert --to html --no-input``, then ``jupyter nbconvert --to briefing_pdf``;
+- build: ``analysis build --force`` (a clean build of every briefing);
+- no-op: ``analysis build`` with nothing changed;
+- limit: the same notebooks, parameterised, converted to plain Python scripts once (not timed) and run with
+  ``python``, one process each, one after another: the analysis itself with no kernel and no export.
+
+``--scale`` runs build and limit on a synthetic data package (1,000 targets, 50 policies, generated into a
+temporary folder, never into data/) for 10 and 50 briefings, to show how cost grows. Results print as a
+table and are written as JSON to ``benchmarks/results/`` (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "benchmarks" / "results"
+AS_OF = "2026-11-23"
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> None:
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+
+
+def timed(fn: Callable[[], None], repeat: int, label: str) -> dict[str, float]:
+    runs = []
+    for i in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+        print(f"  {label}: run {i + 1}/{repeat} {runs[-1]:.2f} s", flush=True)
+    return {"median": statistics.median(runs), "min": min(runs), "max": max(runs), "runs": runs}
+
+
+def briefing_list(path: Path, entries: list[dict]) -> None:
+    import yaml
+
+    path.write_text(yaml.safe_dump({"defaults": {"as_of": AS_OF, "language": "both"}, "briefings": entries},
+                                   allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def choose(n: int | None) -> list[dict]:
+    import yaml
+
+    entries = yaml.safe_load((ROOT / "reports" / "briefings.yml").read_text(encoding="utf-8"))["briefings"]
+    if n is None:
+        return entries
+    # The overview plus the policies with the most targets: the heaviest briefings first.
+    counts: dict[str, int] = {}
+    for line in (ROOT / "data" / "targets.csv").read_text(encoding="utf-8").splitlines()[1:]:
+        policy = line.split(",")[1]
+        counts[policy] = counts.get(policy, 0) + 1
+    rest = sorted((e for e in entries if e["id"] != "overview"), key=lambda e: -counts.get(e["id"], 0))
+    return ([e for e in entries if e["id"] == "overview"] + rest)[:n]
+
+
+def parameters(entry: dict, data_dir: Path, figures: Path) -> dict:
+    return {"as_of": AS_OF, "language": "both", **entry.get("parameters", {}), "data_dir": str(data_dir),
+            "figures_dir": str(figures)}
+
+
+def make_scripts(entries: list[dict], work: Path, data_dir: Path, notebooks: Path) -> list[Path]:
+    """Parameterise each notebook as papermill would, then convert it to a plain script (not timed)."""
+    from nbconvert import PythonExporter
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    scripts = []
+    for e in entries:
+        nb = load_notebook_node(str(notebooks / e["notebook"]))
+        nb = parameterize_notebook(nb, parameters(e, data_dir, work / "limit-figures" / e["id"]))
+        source, _ = PythonExporter().from_notebook_node(nb)
+        path = work / f"{e['id']}.py"
+        path.write_text(source, encoding="utf-8")
+        scripts.append(path)
+    return scripts
+
+
+def measure(entries: list[dict], data_dir: Path, repeat: int, modes: set[str], label: str) -> dict:
+    import yaml
+
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    notebooks = ROOT / "notebooks"
+    listing = work / "briefings.yml"
+    briefing_list(listing, entries)
+    reports = work / "reports"
+    build = [str(BIN / "analysis"), "build", "--briefings", str(listing), "--data-dir", str(data_dir),
+             "--reports-dir", str(reports), "--notebooks-dir", str(notebooks)]
+    out: dict[str, dict] = {}
+    print(f"{label}: {len(entries)} briefing(s), {repeat} run(s) per mode", flush=True)
+
+    if "naive" in modes:
+        def naive() -> None:
+            for e in entries:
+                executed = work / "naive" / f"{e['id']}.ipynb"
+                executed.parent.mkdir(exist_ok=True)
+                params = yaml.safe_dump(parameters(e, data_dir, work / "naive" / "figures"))
+                run([str(BIN / "papermill"), str(notebooks / e["notebook"]), str(executed), "-k",
+                     "industrial-internet", "-y", params, "--cwd", str(notebooks), "--no-progress-bar"])
+                run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
+                run([str(BIN / "jupyter"), "nbconvert", "--to", "briefing_pdf", str(executed)])
+        out["naive"] = timed(naive, repeat, "naive")
+    if "build" in modes:
+        out["build"] = timed(lambda: run(build + ["--force"]), repeat, "build")
+    if "noop" in modes:
+        run(build)
+        out["noop"] = timed(lambda: run(build), repeat, "no-op")
+    if "limit" in modes:
+        scripts = make_scripts(entries, work, data_dir, notebooks)
+
+        def limit() -> None:
+            for script in scripts:
+                run([sys.executable, str(script)], cwd=notebooks)
+        out["limit"] = timed(limit, repeat, "limit")
+    shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def table(results: dict) -> str:
+    lines = [f"{'mode':<10}{'median s':>10}{'min s':>9}{'max s':>9}"]
+    for mode in ("naive", "build", "noop", "limit"):
+        if mode in results:
+            r = results[mode]
+            lines.append(f"{mode:<10}{r['median']:>10.2f}{r['min']:>9.2f}{r['max']:>9.2f}")
+    ratios = []
+    if "build" in results and "limit" in results:
+        ratios.append(f"build / limit = {results['build']['median'] / results['limit']['median']:.2f}"
+                      "  (target <= 1.5)")
+    if "naive" in results and "build" in results:
+        ratios.append(f"naive / build = {results['naive']['median'] / results['build']['median']:.2f}"
+                      "  (target >= 3)")
+    if "noop" in results:
+        ratios.append(f"no-op = {results['noop']['median']:.2f} s  (target < 0.5 s)")
+    return "\n".join(lines + ratios)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per mode (default 3)")
+    parser.add_argument("--briefings", type=int, default=6, metavar="N",
+                        help="the overview and the N-1 policies with most targets (default 6)")
+    parser.add_argument("--all", action="store_true", help="every briefing in reports/briefings.yml")
+    parser.add_argument("--scale", action="store_true", help="also the synthetic 1,000-target scale runs")
+    parser.add_argument("--smoke", action="store_true", help="one briefing, one run: checks the benchmark runs")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON results")
+    args = parser.parse_args(argv)
+
+    repeat = 1 if args.smoke else args.repeat
+    entries = choose(1 if args.smoke else (None if args.all else args.briefings))
+    report: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                "platform": platform.platform()},
+                    "as_of": AS_OF, "repeat": repeat, "briefings": [e["id"] for e in entries]}
+    report["shipped"] = measure(entries, ROOT / "data", repeat, {"naive", "build", "noop", "limit"}, "shipped data")
+    print("\n" + table(report["shipped"]))
+
+    if args.scale and not args.smoke:
+        root = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+        from analysis.synthetic import write_package
+
+        data = write_package(root, n_targets=1000, n_policies=50, seed=11)
+        policies = [f"synthetic-policy-{p}" for p in range(50)]
+        report["scale"] = {}
+        for n in (10, 50):
+            entries_n = [{"id": p, "notebook": "briefing.ipynb", "parameters": {"title": p, "policies": [p]}}
+                         for p in policies[:n]]
+            result = measure(entries_n, data, 1, {"build", "limit"}, f"scale: {n} briefings")
+            result["per_briefing"] = {m: result[m]["median"] / n for m in ("build", "limit")}
+            report["scale"][str(n)] = result
+        shutil.rmtree(root, ignore_errors=True)
+        print("\nscale (synthetic, 1,000 targets):")
+        for n, r in report["scale"].items():
+            print(f"  {n:>2} briefings: build {r['build']['median']:.1f} s ({r['per_briefing']['build']:.2f} s each), "
+                  f"limit {r['limit']['median']:.1f} s ({r['per_briefing']['limit']:.2f} s each)")
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"bench-{time.strftime('%Y%m%dT%H%M%S')}{'-smoke' if args.smoke else ''}.json"
+    path.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print(f"\nresults: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
