@@ -178,3 +178,14 @@ def test_nbconvert_knows_the_exporters(built, tmp_path: Path) -> None:
                              str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / f"{ID}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_bad_data_builds_nothing(data, tmp_path: Path) -> None:
+    line = data.replace("targets", "ii-plan-2021-2023-productivity", ",at-least,20,", ",at-least,twenty,")
+    listing = write_list(tmp_path / "briefings.yml", entry(ID))
+    result = run_build("--briefings", str(listing), "--data-dir", str(data.dir), "--reports-dir",
+                       str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert f"targets.csv:{line}:target_value: expected a number" in result.stdout
+    assert "nothing was built" in result.stdout
+    assert not (tmp_path / "out" / ID).exists()
