@@ -285,7 +285,8 @@ def build_one(job: Job) -> Result:
         return _run(job, work, executed, start)
     except Exception as exc:  # noqa: BLE001 - reported, never raised, so the other briefings go on
         _keep_failed(job, executed)
-        return Result(b.id, False, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
+        hint = f" (run 'make setup' to register the kernel {KERNEL!r})" if "NoSuchKernel" in type(exc).__name__ else ""
+        return Result(b.id, False, time.perf_counter() - start, f"{type(exc).__name__}: {exc}{hint}")
     finally:
         os.dup2(saved, 2)
         os.close(saved)
