@@ -60,9 +60,8 @@ class Html:
 class Svg:
     """A chart shown inline as SVG (vector in HTML and PDF)."""
 
-    def __init__(self, svg: str, caption: str) -> None:
+    def __init__(self, svg: str) -> None:
         self.svg = svg
-        self.caption = caption
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         return {"image/svg+xml": self.svg}
@@ -175,7 +174,7 @@ class Briefing:
                         for n, label in boxes)
         return Html(f'<div class="key-figures">{cells}</div>')
 
-    def _show(self, fig: Figure, name: str, caption: str) -> Svg:
+    def _show(self, fig: Figure, name: str) -> Svg:
         import io
 
         import matplotlib
@@ -193,13 +192,13 @@ class Briefing:
         plt.close(fig)
         svg = buffer.getvalue()
         svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG goes inline
-        return Svg(_plain_font_families(svg), caption)
+        return Svg(_plain_font_families(svg))
 
     def timeline(self) -> Svg:
         from . import charts
 
         fig = charts.timeline(self.ds, self.status, self.as_of, policies=self.policy_ids, language=self.language)
-        return self._show(fig, "timeline", "Targets by deadline and status")
+        return self._show(fig, "timeline")
 
     def investments_chart(self) -> Svg | Html:
         from . import charts
@@ -210,7 +209,7 @@ class Briefing:
                         '<p class="note">No money is recorded for these policies.</p>')
         fig = charts.investments(self.ds, policies=None if len(self.policy_ids) == len(self.ds.policies)
                                  else self.policy_ids)
-        return self._show(fig, "investments", "Money behind the policies")
+        return self._show(fig, "investments")
 
     def progress_chart(self) -> Svg | Html:
         from . import charts
@@ -219,7 +218,7 @@ class Briefing:
         if not linked["target_id"].isin(self.targets["id"]).any():
             return Html('<p class="note">No reported figures are linked to these targets yet.</p>')
         fig = charts.progress(self.ds, self.status, policies=self.policy_ids)
-        return self._show(fig, "progress", "Reported progress against targets")
+        return self._show(fig, "progress")
 
     def policies_table(self) -> Html:
         rows = []

@@ -129,7 +129,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also list warnings (figures without the text as printed, uncited sources)")
     v.set_defaults(func=_validate)
 
-
     c = sub.add_parser(
         "charts",
         help="draw the timeline, investment and progress charts as SVG and PNG",
