@@ -20,7 +20,7 @@ import pandas as pd
 
 from .dates import parse_partial_date
 from .problems import DataError
-from .schema import END_OF_PERIOD_COLUMNS, PARTIAL_DATE_COLUMNS, Table, read_package
+from .schema import END_OF_PERIOD_COLUMNS, PARTIAL_DATE_COLUMNS, Table
 from .validate import check
 
 
@@ -70,6 +70,6 @@ def load(data_dir: Path | str) -> Dataset:
     report = check(data_dir)
     if report.errors:
         raise DataError(report.errors)
-    package = read_package(data_dir)
-    frames = {t.name: _frame(t, [r.values for r in report.rows[t.name]]) for t in package.tables}
+    assert report.package is not None  # no errors means the descriptor was read
+    frames = {t.name: _frame(t, [r.values for r in report.rows[t.name]]) for t in report.package.tables}
     return Dataset(version=report.version, **frames)

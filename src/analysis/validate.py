@@ -60,7 +60,12 @@ class Report:
     row_counts: dict[str, int] = field(default_factory=dict)
     rows: dict[str, list[Row]] = field(default_factory=dict)
     """The rows read from each readable table, for ``load`` to type without reading again."""
-    version: str = ""
+    package: Package | None = None
+    """The parsed descriptor, when it could be read."""
+
+    @property
+    def version(self) -> str:
+        return self.package.version if self.package is not None else ""
     archive_checked: int = 0
     archive_snapshots: int = 0
 
@@ -109,7 +114,7 @@ def check(data_dir: Path | str, archive: Path | str | None = None) -> Report:
         report.problems.append(Problem(str(data_dir / "datapackage.json"), exc.line, WHOLE, str(exc)))
         return report
 
-    report.version = package.version
+    report.package = package
     ctx = _Context(package, data_dir, {}, report.problems)
     for table in package.tables:
         f = read_csv(data_dir / table.path, str(data_dir / table.path), table.columns)
