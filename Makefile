@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 KERNEL := industrial-internet
 DEB_PACKAGES := fonts-noto-cjk poppler-utils libharfbuzz-subset0
 
-.PHONY: help setup system-packages validate charts reports bench test lab clean distclean
+.PHONY: help setup system-packages validate check notebooks hooks charts reports bench test lab clean distclean
 
 help: ## list the targets
 	@echo "Industrial Internet Policy Tracker"
@@ -55,6 +55,17 @@ system-packages:
 validate: setup ## check data/ against its schema and rules (ARCHIVE=dir also checks figures against source snapshots)
 	@$(BIN)/analysis validate $(if $(ARCHIVE),--archive $(ARCHIVE))
 
+check: setup ## what the pre-commit hooks check, without git: data, notebook pairing, ruff
+	@$(BIN)/analysis validate
+	@$(BIN)/analysis notebooks check
+	@$(BIN)/ruff check .
+
+notebooks: setup ## sync each notebook with its jupytext script (the newer wins) and strip outputs
+	@$(BIN)/analysis notebooks sync
+
+hooks: setup ## install the git pre-commit hooks (.pre-commit-config.yaml)
+	@$(BIN)/pre-commit install
+
 charts: setup ## draw every chart for the shipped data into reports/figures/ (AS_OF=YYYY-MM-DD, LANGUAGE=en|zh|both)
 	@$(BIN)/analysis charts $(if $(AS_OF),--as-of $(AS_OF)) $(if $(LANGUAGE),--language $(LANGUAGE))
 
@@ -67,7 +78,7 @@ bench: setup ## benchmark the build against the naive chain and the limit (ARGS=
 test: setup ## run the test suite
 	@$(BIN)/python -m pytest
 
-lab: setup ## open JupyterLab on notebooks/ with the project kernel
+lab: setup ## open JupyterLab on notebooks/ with the project kernel; saving a notebook also saves its .py
 	@$(BIN)/jupyter lab notebooks/
 
 clean: ## remove caches and build outputs (keeps .venv)

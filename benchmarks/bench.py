@@ -38,7 +38,7 @@ AS_OF = "2026-11-23"
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> None:
-    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(cmd, check=False, cwd=cwd, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"benchmark step failed: {' '.join(cmd)}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
 
@@ -122,7 +122,7 @@ def measure(entries: list[dict], data_dir: Path, repeat: int, modes: set[str], l
                 run([str(BIN / "jupyter"), "nbconvert", "--to", "briefing_pdf", str(executed)])
         out["naive"] = timed(naive, repeat, "naive")
     if "build" in modes:
-        out["build"] = timed(lambda: run(build + ["--force"]), repeat, "build")
+        out["build"] = timed(lambda: run([*build, "--force"]), repeat, "build")
     if "noop" in modes:
         run(build)
         out["noop"] = timed(lambda: run(build), repeat, "no-op")

@@ -82,7 +82,7 @@ def test_quoted_multiline_value_keeps_physical_lines(data) -> None:
 
 def test_missing_column(data) -> None:
     lines = data.lines("bodies")
-    lines = [",".join(c for i, c in enumerate(_split(l)) if i != 2) if l else l for l in lines]
+    lines = [",".join(c for i, c in enumerate(_split(line)) if i != 2) if line else line for line in lines]
     data.path("bodies").write_text("\n".join(lines), encoding="utf-8")
     errors = _errors(data)
     assert (str(data.path("bodies")), 1, "name_zh") in [(p.file, p.line, p.column) for p in errors]
@@ -106,7 +106,7 @@ def test_unknown_column(data) -> None:
 
 def test_columns_out_of_order(data) -> None:
     path = data.path("citations")
-    rows = [_split(l) for l in data.lines("citations") if l]
+    rows = [_split(line) for line in data.lines("citations") if line]
     path.write_text("\n".join(",".join([r[1], r[0], *r[2:]]) for r in rows) + "\n", encoding="utf-8")
     errors = _errors(data)
     assert any(p.line == 1 and "out of order" in p.message for p in errors)

@@ -99,7 +99,7 @@ def test_build_writes_notebook_html_pdf_and_index(built) -> None:
     first = built["first"]
     assert first.returncode == 0, first.stdout + first.stderr
     out = built["reports"] / ID
-    assert sorted(p.name for p in out.iterdir()) == ["figures", f"{ID}.html", f"{ID}.ipynb", f"{ID}.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["facts.json", "figures", f"{ID}.html", f"{ID}.ipynb", f"{ID}.pdf"]
     assert sorted(p.name for p in (out / "figures").iterdir()) == [  # this policy has money and outcomes
         "investments.png", "investments.svg", "progress.png", "progress.svg", "timeline.png", "timeline.svg"]
     index = (built["reports"] / "index.html").read_text(encoding="utf-8")
@@ -119,7 +119,7 @@ def test_pdf_is_a_briefing_for_a_reader(built) -> None:
     for bad in ("Traceback", "Warning", "import ", "In [", "Briefing(", "DeprecationWarning"):
         assert bad not in text, bad
     assert reader.metadata.title == f"Test briefing: {ID}"
-    assert [o.title for o in reader.outline][:2] == ["Key figures", "Timeline"]  # bookmarks from headings
+    assert [o.title for o in reader.outline][:3] == ["Since the last briefing", "Key figures", "Timeline"]  # bookmarks
     fonts = subprocess.run(["pdffonts", str(built["reports"] / ID / f"{ID}.pdf")], capture_output=True, text=True)
     if fonts.returncode == 0:
         assert "Noto-Sans-CJK-SC" in fonts.stdout and "CJK-JP" not in fonts.stdout
@@ -149,6 +149,37 @@ def test_editing_a_csv_rebuilds_and_says_why(built) -> None:
     result = run_build(*built["args"])
     assert result.returncode == 0, result.stdout
     assert re.search(rf"built    {ID} in \d+\.\d s \(data outcomes.csv\)", result.stdout), result.stdout
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+def test_first_build_says_there_is_no_earlier_briefing(built) -> None:
+    out = built["reports"] / ID
+    facts = json.loads((out / "facts.json").read_text(encoding="utf-8"))
+    assert facts["baseline"] is None and facts["as_of"] == "2026-11-23"
+    assert facts["targets"]["ii-plan-2018-2020-cloud-enterprises"]["goal"] == "≥ 300k enterprises"
+    text = _pdf_text(out / f"{ID}.pdf")
+    assert "Since the last briefing" in text and "first briefing of its series" in text
+
+
+def test_revised_target_shows_old_and_new_values_in_the_pdf(built) -> None:
+    path = built["data"] / "targets.csv"
+    text = path.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("ii-plan-2018-2020-cloud-enterprises,"))
+    path.write_text(text.replace(row, row.replace(",at-least,300000,", ",at-least,350000,")), encoding="utf-8")
+    result = run_build(*built["args"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(rf"built    {ID} in \d+\.\d s \(data targets.csv\)", result.stdout), result.stdout
+    pdf = _pdf_text(built["reports"] / ID / f"{ID}.pdf")
+    assert "Since 2026-11-23" in pdf and "goal was ≥ 300k enterprises, now ≥ 350k enterprises" in pdf, pdf[:1500]
+    facts = json.loads((built["reports"] / ID / "facts.json").read_text(encoding="utf-8"))
+    assert facts["baseline"]["targets"]["ii-plan-2018-2020-cloud-enterprises"]["goal"] == "≥ 300k enterprises"
+    # A forced rebuild with the same facts still reports the change, not "nothing changed".
+    again = run_build(*built["args"], "--force")
+    assert again.returncode == 0
+    assert "now ≥ 350k enterprises" in _pdf_text(built["reports"] / ID / f"{ID}.pdf")
 
 
 def test_failing_notebook_keeps_previous_outputs(built) -> None:

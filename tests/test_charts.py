@@ -14,11 +14,11 @@ import pytest
 
 matplotlib.use("Agg")
 
-from analysis import charts, load  # noqa: E402
-from analysis.paths import DATA_DIR  # noqa: E402
-from analysis.status import target_status  # noqa: E402
-from analysis.style import FontMissingError, house_style, save_figure  # noqa: E402
-from analysis.synthetic import write_package  # noqa: E402
+from analysis import charts, load
+from analysis.paths import DATA_DIR
+from analysis.status import target_status
+from analysis.style import FontMissingError, house_style, save_figure
+from analysis.synthetic import write_package
 
 AS_OF = date(2026, 11, 23)
 
@@ -55,11 +55,11 @@ def test_timeline_structure(shipped, language) -> None:
         fig = charts.timeline(ds, status, AS_OF, language=language)
     ax = fig.axes[0]
     assert sum(len(c.get_offsets()) for c in _markers(fig)) == len(ds.targets)
-    as_of = [l for l in ax.lines if l.get_gid() == "as-of"]
+    as_of = [line for line in ax.lines if line.get_gid() == "as-of"]
     assert len(as_of) == 1 and as_of[0].get_xdata()[0] == pytest.approx(2026 + 326 / 365)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert len(labels) == len(ds.policies)
-    chinese = [l for l in labels if any("\u4e00" <= ch <= "\u9fff" for ch in l)]
+    chinese = [label for label in labels if any("\u4e00" <= ch <= "\u9fff" for ch in label)]
     assert (len(chinese) > 20) is (language != "en")
     assert "as of 2026-11-23" in [t.get_text() for t in fig.legends[0].get_texts()]
     assert fig.texts and "Source:" in fig.texts[-1].get_text()
@@ -99,7 +99,7 @@ def test_progress_chart(shipped) -> None:
     linked = ds.outcomes.dropna(subset=["target_id", "value"])["target_id"].nunique()
     assert len(visible) == linked
     for ax in visible:
-        assert [l for l in ax.lines if l.get_gid() == "target-line"]
+        assert [line for line in ax.lines if line.get_gid() == "target-line"]
     _render_strict(fig)
 
 
@@ -137,10 +137,9 @@ def test_missing_cjk_font_names_the_debian_package(monkeypatch) -> None:
 
     monkeypatch.setattr(font_manager.fontManager, "ttflist",
                         [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name])
-    monkeypatch.setattr(style, "_system_cjk_files", lambda: [])
-    with pytest.raises(FontMissingError, match="fonts-noto-cjk"):
-        with house_style():
-            pass
+    monkeypatch.setattr(style, "_system_cjk_files", list)
+    with pytest.raises(FontMissingError, match="fonts-noto-cjk"), house_style():
+        pass
 
 
 def test_charts_command(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ def test_problems_print_as_file_line_column_and_exit_1(data) -> None:
     result = run("validate", "--data-dir", str(data.dir))
     assert result.returncode == 1
     out = result.stdout.strip().splitlines()
-    assert out and all(LINE.match(l) for l in out), out
+    assert out and all(LINE.match(line) for line in out), out
     assert f"{data.path('targets')}:{line}:policy_id: unknown policy id 'ii-plan-2021-2024'" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert "error(s)" in result.stderr

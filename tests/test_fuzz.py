@@ -1,7 +1,10 @@
-"""Property: any bytes in any table give problems, never an exception, each naming file, line and column."""
+"""Properties: any bytes in any table give problems, never an exception, each naming file, line and column;
+the loader loads exactly what validates."""
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -9,8 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis.loading import load
 from analysis.paths import DATA_DIR
-from analysis.problems import Problem
+from analysis.problems import DataError, Problem
 from analysis.validate import check
 
 TABLES = ["sources", "policies", "bodies", "targets", "investments", "outcomes", "citations"]
@@ -69,9 +73,40 @@ def test_random_bytes_never_crash(scratch: Path, table: str, content: bytes) -> 
        data=st.data())
 def test_random_rows_under_the_real_header_give_problems(scratch: Path, table: str, rows, quote, data) -> None:
     header = (DATA_DIR / f"{table}.csv").read_text(encoding="utf-8").split("\n", 1)[0].split(",")
-    header = data.draw(st.one_of(st.just(header), st.permutations(header), st.lists(st.sampled_from(header + ["x"]))))
+    header = data.draw(st.one_of(st.just(header), st.permutations(header), st.lists(st.sampled_from([*header, "x"]))))
     content = _as_csv(header, rows, quote)
     problems = _run(scratch, table, content)
     _assert_well_formed(problems)
     if content.partition(b"\n")[2].strip():  # a header with nothing below it is a valid empty table
         assert any(p.severity == "error" for p in problems), "random rows should never pass as valid data"
+
+
+# -- the loader agrees with the validator ----------------------------------------------------------------
+
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=st.sampled_from(TABLES), value=CELL, data=st.data())
+def test_loader_loads_what_validates_and_refuses_the_rest(scratch: Path, table: str, value: str, data) -> None:
+    """One cell of a real row replaced by odd text: load() gives typed frames or DataError, nothing else."""
+    original = (DATA_DIR / f"{table}.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(original)))
+    r = data.draw(st.integers(1, len(rows) - 1))
+    c = data.draw(st.integers(0, len(rows[0]) - 1))
+    rows[r][c] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    (scratch / f"{table}.csv").write_text(out.getvalue(), encoding="utf-8", errors="surrogatepass")
+    try:
+        errors = check(scratch).errors
+        try:
+            ds = load(scratch)
+        except DataError as exc:
+            assert errors, "load() refused data that validates"
+            assert [str(p) for p in exc.problems] == [str(p) for p in errors]
+            _assert_well_formed(exc.problems)
+        else:
+            assert not errors, "load() accepted data with errors"
+            assert len(getattr(ds, table)) == len(rows) - 1
+    finally:
+        (scratch / f"{table}.csv").write_text(original, encoding="utf-8")

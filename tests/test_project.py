@@ -33,10 +33,28 @@ def test_environment_yml_matches_pyproject() -> None:
 def test_make_help_lists_the_targets() -> None:
     result = subprocess.run(["make", "-s", "help"], cwd=PROJ_ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
-    for target in ("setup", "validate", "test", "lab", "clean"):
+    for target in ("setup", "validate", "check", "notebooks", "hooks", "test", "lab", "clean"):
         assert re.search(rf"make {target}\s+\S", result.stdout), result.stdout
 
 
 def test_default_make_goal_is_help() -> None:
     result = subprocess.run(["make", "-s"], cwd=PROJ_ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "make test" in result.stdout
+
+
+def test_pre_commit_hooks_run_what_make_check_runs() -> None:
+    config = yaml.safe_load((PROJ_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    assert all(repo["repo"] == "local" for repo in config["repos"])  # nothing to download
+    assert set(hooks) == {"validate-data", "notebooks-in-sync", "ruff"}
+    makefile = (PROJ_ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ncheck:", 1)[1].split("\n\n", 1)[0]
+    for hook in hooks.values():
+        command = hook["entry"].replace(".venv/bin/", "$(BIN)/").replace(" --force-exclude", "")
+        assert command in recipe, (command, recipe)
+
+
+def test_make_check_passes_on_the_project() -> None:
+    result = subprocess.run(["make", "-s", "check"], cwd=PROJ_ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 notebook(s) paired with their scripts" in result.stdout and "All checks passed!" in result.stdout

@@ -9,6 +9,7 @@ addresses and grades. Every piece of text from the data is HTML-escaped, and Chi
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
 
     from .loading import Dataset
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef《》“”]+(?:[\s\d.%~\-+()（）]*[\u3400-\u4dbf\u4e00-\u9fff《》“”]+)*")
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff《》“”"
+_CJK = re.compile(rf"[\u3000-\u303f{_HAN}\uff00-\uffef]+(?:[\s\d.%~\-+()（）]*[{_HAN}]+)*")
 STATUS_TEXT = {"met": "met", "missed": "missed", "overdue": "overdue", "due-soon": "due soon",
                "upcoming": "upcoming", "qualitative": "qualitative"}
 GRADE_TEXT = {"official": "official", "major-media": "major media", "secondary": "secondary", "weak": "weak"}
@@ -32,7 +34,7 @@ GRADE_TEXT = {"official": "official", "major-media": "major media", "secondary":
 
 def esc(value: object) -> str:
     """HTML-escape text from the data, marking runs of Chinese as ``lang="zh-Hans"``."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = html.escape(str(value))
     return _CJK.sub(lambda m: f'<span lang="zh-Hans">{m.group(0)}</span>', text)
@@ -81,8 +83,8 @@ class Citations:
         return f'<a class="cite" href="#source-{number}">[{number}]</a>'
 
 
-def _number(value: float) -> str:
-    if value != value:
+def plain_number(value: float) -> str:
+    if math.isnan(value):
         return ""
     if abs(value) >= 1e9:
         return f"{value / 1e9:,.4g} billion"
@@ -104,7 +106,13 @@ class Briefing:
         due_window_months: int = 12,
         data_dir: Path | str | None = None,
         figures_dir: Path | str | None = None,
+        compare_to: Path | str | None = None,
+        previous_facts: Path | str | None = None,
+        facts_file: Path | str | None = None,
     ) -> None:
+        """``compare_to``: a facts.json (or its folder) to compare with; otherwise ``previous_facts``, the
+        snapshot of this briefing's last build, set by the build. ``facts_file``: where to save this
+        briefing's own snapshot (the build sets it beside the HTML)."""
         from .charts import LANGUAGES
         from .loading import load
         from .status import target_status
@@ -129,6 +137,23 @@ class Briefing:
         self.figures_dir = Path(figures_dir) if figures_dir else None
         self.status = target_status(self.ds, self.as_of, due_window_months)
         self.citations = Citations()
+        self.facts, self.baseline = self._snapshot(compare_to, previous_facts)
+        if facts_file:
+            from .files import write_atomic
+            from .snapshot import dumps
+
+            write_atomic(Path(facts_file), dumps({**self.facts, "baseline": self.baseline}))
+
+    def _snapshot(self, compare_to: Path | str | None,
+                  previous_facts: Path | str | None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        from . import snapshot
+
+        facts = snapshot.take(self)
+        if compare_to:
+            return facts, snapshot.read(compare_to)  # what the analyst asked for, even if identical
+        if previous_facts and Path(previous_facts).exists():
+            return facts, snapshot.baseline_for(facts, snapshot.read(previous_facts))
+        return facts, None
 
     # -- selections ---------------------------------------------------------------------------------
 
@@ -159,6 +184,43 @@ class Briefing:
         return esc(en)
 
     # -- sections -----------------------------------------------------------------------------------
+
+    def since(self) -> Html:
+        """What changed since the earlier briefing: the section a returning reader reads first."""
+        from .snapshot import SECTIONS, compare, describe
+
+        if self.baseline is None:
+            return Html('<h2 id="since">Since the last briefing</h2><p class="note">This is the first briefing '
+                        "of its series: there is no earlier one to compare with. The next build will list what "
+                        "changed since this one.</p>")
+        cmp = compare(self.baseline, self.facts)
+        old = esc(cmp.old_as_of)
+        same_day = " (an earlier build with the same status date)" if cmp.old_as_of == cmp.new_as_of else ""
+        version = self.baseline.get("data_version")
+        intro = (f"Compared with the briefing as of {old}{same_day}"
+                 f"{f', data version {esc(version)}' if version else ''}: ")
+        if not cmp.changes:
+            return Html(f'<h2 id="since">Since {old}</h2><p>{intro}no target, status, figure or amount has '
+                        "changed.</p>")
+        parts = [f'<h2 id="since">Since {old}</h2><p>{intro}{_count(len(cmp.changes), "change")}.</p>']
+        for heading, kind, table in SECTIONS:
+            changes = cmp.of(kind, table)
+            if not changes:
+                continue
+            items = []
+            for c in changes:
+                if kind == "status":
+                    detail = f": {_badge(c.old)} → {_badge(c.new)}"
+                elif kind == "revised":
+                    detail = f": {esc(describe(c))}"
+                elif kind == "removed":
+                    detail = f" ({esc(describe(c))})"
+                else:
+                    detail = ""
+                items.append(f"<li><span class='change-label'>{esc(c.label)}</span>{detail}</li>")
+            parts.append(f'<p class="since-group">{esc(heading)} ({len(changes)})</p><ul class="since">'
+                         f'{"".join(items)}</ul>')
+        return Html("".join(parts))
 
     def key_figures(self) -> Html:
         """Counts of policies, targets by status and amounts of money on record, as a row of boxes."""
@@ -223,22 +285,17 @@ class Briefing:
     def policies_table(self) -> Html:
         rows = []
         for _, p in self.policies.iterrows():
-            period = "–".join(x for x in (_year_text(p["period_start"]), _year_text(p["period_end"])) if x)
+            period = period_text(p["period_start"], p["period_end"])
             rows.append(
                 f"<tr><td>{self._title(p)}</td><td>{esc(p['issuer'])}</td>"
-                f"<td class='nowrap'>{_date_text(p['issued'], p['issued_precision'])}</td>"
+                f"<td class='nowrap'>{plain_date(p['issued'], p['issued_precision'])}</td>"
                 f"<td class='nowrap'>{esc(period)}</td><td>{self.citations.cite(p['source_id'])}</td></tr>")
         return Html(_table(["Policy", "Issued by", "Issued", "Period", "Source"], rows))
 
     def targets_table(self) -> Html:
-        from .charts import target_text
-
         rows = []
         for _, t in self.targets.iterrows():
-            goal = "qualitative"
-            if not _missing(t["target_value"]):
-                top = None if _missing(t["target_max"]) else float(t["target_max"])
-                goal = f"{target_text(str(t['comparator']), float(t['target_value']), top)} {t['unit']}"
+            goal = goal_text(t)
             printed = f'<div class="printed">as printed: {esc(t["as_printed"])}</div>' if not _missing(
                 t["as_printed"]) else ""
             desc = esc(t["description_en"])
@@ -247,12 +304,12 @@ class Briefing:
             evidence = ""
             if not _missing(t["evidence_id"]):
                 o = self.ds.outcomes.set_index("id").loc[str(t["evidence_id"])]
-                evidence = (f"{_number(float(o['value']))} ({_date_text(o['reported'], o['reported_precision'])}) "
+                evidence = (f"{plain_number(float(o['value']))} ({plain_date(o['reported'], o['reported_precision'])}) "
                             f"{self.citations.cite(o['source_id'])}")
             status = str(t["status"])
             rows.append(
                 f"<tr><td>{desc}{printed}</td><td class='nowrap'>{esc(goal)}</td>"
-                f"<td class='nowrap'>{_deadline_text(t['deadline'], t['deadline_precision'])}</td>"
+                f"<td class='nowrap'>{deadline_text(t['deadline'], t['deadline_precision'])}</td>"
                 f"<td><span class='status status-{status}'>{STATUS_TEXT[status]}</span></td>"
                 f"<td>{evidence}</td><td>{self.citations.cite(t['source_id'])}</td></tr>")
         if not rows:
@@ -262,14 +319,10 @@ class Briefing:
     def investments_table(self) -> Html:
         rows = []
         for _, i in self.investments.iterrows():
-            amount = "not stated"
-            if not _missing(i["amount"]):
-                sign = {"about": "about ", "more-than": "more than ", "at-least": "at least ",
-                        "up-to": "up to "}.get(str(i["qualifier"]), "")
-                amount = f"{sign}{i['currency']} {_number(float(i['amount']))}"
+            amount = money_text(i)
             printed = f'<div class="printed">as printed: {esc(i["as_printed"])}</div>' if not _missing(
                 i["as_printed"]) else ""
-            period = "–".join(x for x in (_year_text(i["period_start"]), _year_text(i["period_end"])) if x)
+            period = period_text(i["period_start"], i["period_end"])
             rows.append(f"<tr><td>{esc(i['funded'])}</td><td class='nowrap'>{esc(amount)}{printed}</td>"
                         f"<td>{esc(i['kind'])}</td><td class='nowrap'>{esc(period)}</td>"
                         f"<td>{self.citations.cite(i['source_id'])}</td></tr>")
@@ -287,7 +340,7 @@ class Briefing:
             if not _missing(s["url"]):
                 url = html.escape(str(s["url"]), quote=True)
                 link = f'<a href="{url}">{link}</a>' if str(s["url"]).startswith(("http://", "https://")) else link
-            published = f", {esc(_date_text(s['published'], s['published_precision']))}" if not _missing(
+            published = f", {esc(plain_date(s['published'], s['published_precision']))}" if not _missing(
                 s["published"]) else ""
             grade = str(s["grade"])
             items.append(f'<li id="source-{number}" value="{number}">{link}. {esc(s["publisher"])}{published}. '
@@ -311,6 +364,16 @@ def _plain_font_families(svg: str) -> str:
         f.strip().strip("'\"") for f in m.group(1).split(",")), svg)
 
 
+def _badge(status: str | None) -> str:
+    if status not in STATUS_TEXT:
+        return esc(status or "none")
+    return f"<span class='status status-{status}'>{STATUS_TEXT[status]}</span>"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _table(header: list[str], rows: list[str]) -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
     return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -320,14 +383,38 @@ def _year_text(value: object) -> str:
     return "" if _missing(value) else str(value.year)  # type: ignore[attr-defined]
 
 
-def _date_text(value: object, precision: object) -> str:
+def period_text(start: object, end: object) -> str:
+    """A period by its years: '2018–2020', '2015' (no end printed), '' (none)."""
+    return "–".join(x for x in (_year_text(start), _year_text(end)) if x)
+
+
+def goal_text(t: Any) -> str:
+    """A target's goal as the targets table shows it: '≥ 20 % increase', 'qualitative'."""
+    from .charts import target_text
+
+    if _missing(t["target_value"]):
+        return "qualitative"
+    top = None if _missing(t["target_max"]) else float(t["target_max"])
+    return f"{target_text(str(t['comparator']), float(t['target_value']), top)} {t['unit']}"
+
+
+def money_text(i: Any) -> str:
+    """An amount with its qualifier and currency: 'about CNY 70 billion', 'not stated'."""
+    if _missing(i["amount"]):
+        return "not stated"
+    sign = {"about": "about ", "more-than": "more than ", "at-least": "at least ",
+            "up-to": "up to "}.get(str(i["qualifier"]), "")
+    return f"{sign}{i['currency']} {plain_number(float(i['amount']))}"
+
+
+def plain_date(value: object, precision: object) -> str:
     if _missing(value):
         return ""
     fmt = {"year": "%Y", "month": "%Y-%m"}.get(str(precision), "%Y-%m-%d")
     return value.strftime(fmt)  # type: ignore[attr-defined]
 
 
-def _deadline_text(value: object, precision: object) -> str:
+def deadline_text(value: object, precision: object) -> str:
     if _missing(value):
         return "no date"
     return str(value.year) if str(precision) == "year" else value.strftime("%Y-%m-%d")  # type: ignore[attr-defined]

@@ -19,12 +19,16 @@ The build is:
 from __future__ import annotations
 
 import ast
+import contextlib
 import csv
+import errno
+import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -36,13 +40,16 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
+from .files import write_atomic
 
 KERNEL = "industrial-internet"
 MANIFEST = ".manifest.json"
+LOCK = ".build.lock"
 FAILED = "_failed"
 ENTRY_KEYS = {"id", "notebook", "parameters"}
 TOP_KEYS = {"defaults", "briefings"}
-SET_BY_BUILD = {"data_dir", "figures_dir"}
+SET_BY_BUILD = {"data_dir", "figures_dir", "previous_facts", "facts_file"}
+FACTS = "facts.json"
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 CODE_DIR = Path(__file__).parent
 
@@ -108,7 +115,7 @@ def read_briefings(path: Path, data_dir: Path, notebooks_dir: Path = paths.NOTEB
     where = str(path)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ten times faster
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except FileNotFoundError:
         raise ConfigError([f"{where}: file not found"]) from None
     except yaml.YAMLError as exc:
@@ -193,6 +200,17 @@ def _check_values(label: str, params: dict[str, Any], policies: set[str]) -> lis
         problems.append(f"{label}: parameter 'due_window_months' must be a whole number of months, 0 or more")
     if "title" in params and not isinstance(params["title"], str):
         problems.append(f"{label}: parameter 'title' must be text")
+    compare_to = params.get("compare_to")
+    if compare_to is not None:
+        if not isinstance(compare_to, str) or not compare_to.strip():
+            problems.append(f"{label}: parameter 'compare_to' must be the path of a facts.json (or its folder)")
+        else:
+            from .snapshot import SnapshotError, read
+
+            try:
+                read(compare_to)
+            except SnapshotError as exc:
+                problems.append(f"{label}: parameter 'compare_to': {exc}")
     return problems
 
 
@@ -215,6 +233,10 @@ def input_hashes(b: Briefing, data_dir: Path, code: dict[str, str]) -> dict[str,
     for p in sorted(data_dir.iterdir()):
         if p.is_file():
             hashes[f"data {p.name}"] = _digest(p)
+    compare_to = b.parameters.get("compare_to")
+    if compare_to:
+        path = Path(compare_to)
+        hashes["compare_to"] = _digest(path / FACTS if path.is_dir() else path)
     hashes.update(code)
     return hashes
 
@@ -238,20 +260,6 @@ def _read_manifest(reports_dir: Path) -> dict[str, Any]:
         return {}
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # -- building one briefing (in a worker process) -----------------------------------------------------
 
 
@@ -266,7 +274,7 @@ class Job:
 
 
 def _first_line(source: str) -> str:
-    line = next((l for l in source.splitlines() if l.strip() and not l.lstrip().startswith("#")), "")
+    line = next((s for s in source.splitlines() if s.strip() and not s.lstrip().startswith("#")), "")
     return line.strip()[:60]
 
 
@@ -284,24 +292,56 @@ def build_one(job: Job) -> Result:
             os.dup2(f.fileno(), 2)
         return _run(job, work, executed, start)
     except Exception as exc:  # noqa: BLE001 - reported, never raised, so the other briefings go on
-        _keep_failed(job, executed)
-        hint = f" (run 'make setup' to register the kernel {KERNEL!r})" if "NoSuchKernel" in type(exc).__name__ else ""
-        return Result(b.id, False, time.perf_counter() - start, f"{type(exc).__name__}: {exc}{hint}")
+        with contextlib.suppress(OSError):
+            _keep_failed(job, executed)
+        return Result(b.id, False, time.perf_counter() - start, _explain(exc, job))
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _explain(exc: Exception, job: Job) -> str:
+    """One line an analyst can act on, for the failures that are not an error in a cell."""
+    name = type(exc).__name__
+    if "NoSuchKernel" in name:
+        return f"{name}: {exc} (run 'make setup' to register the kernel {KERNEL!r})"
+    if name == "DeadKernelError":
+        return ("the notebook's kernel died (killed, out of memory, or a crash in a library); "
+                "the executed notebook shows the cells that ran")
+    if name == "CellTimeoutError":
+        where = ""
+        lines = str(exc).splitlines()  # nbclient previews the cell between two lines of dashes
+        marks = [i for i, line in enumerate(lines) if line.startswith("---")]
+        if len(marks) >= 2:
+            preview = "; ".join(s.strip() for s in lines[marks[0] + 1:marks[1]] if s.strip())
+            where = f" ({preview[:60]})"
+        return f"a cell{where} ran longer than the {job.timeout} s timeout (--timeout SECONDS to allow more)"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"no space left on the disk while writing {exc.filename or 'the outputs'}; free some space and build again"
+    if name == "FontMissingError":
+        return str(exc)
+    return f"{name}: {exc}"
+
+
 def _keep_failed(job: Job, executed: Path) -> None:
     if executed.exists():
         failed = job.reports_dir / FAILED / f"{job.briefing.id}.ipynb"
-        _write_atomic(failed, executed.read_bytes())
+        write_atomic(failed, executed.read_bytes())
+
+
+def skip_slow_iri_checker() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax``, which costs 2-3 s per process (it builds a
+    grammar at import; jsonschema issues 1392 and 1428). nbformat's schema has no IRI fields, and
+    jsonschema imports it optionally, so without it only the unused 'iri' format check is missing."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     import logging
     import warnings
+
+    skip_slow_iri_checker()
 
     warnings.filterwarnings("ignore")
     logging.getLogger("papermill").setLevel(logging.ERROR)
@@ -309,10 +349,16 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from .exporters import BriefingHTMLExporter, build_date, html_to_pdf
+    from .exporters import BriefingHTMLExporter, html_to_pdf
 
     b = job.briefing
+    previous = job.reports_dir / b.id / FACTS
     params = {**job.parameters, "data_dir": str(job.data_dir.resolve()), "figures_dir": str(work / "figures")}
+    if "facts_file" in declared_parameters(b.notebook):  # a notebook that keeps snapshots
+        params["previous_facts"] = str(previous.resolve()) if previous.exists() else None
+        params["facts_file"] = str(work / FACTS)
+    if params.get("compare_to"):
+        params["compare_to"] = str(Path(params["compare_to"]).resolve())
     try:
         pm.execute_notebook(str(b.notebook), str(executed), parameters=params, kernel_name=KERNEL,
                             cwd=str(b.notebook.parent), progress_bar=False, log_output=False,
@@ -325,8 +371,10 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
 
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["briefing"] = {"title": params.get("title") or b.id, "as_of": params["as_of"],
-                               "build_date": build_date(), "data_version": job.data_version}
-    nbformat.write(nb, executed)
+                               "data_version": job.data_version}
+    # The executed notebook names where its files end up, not the temporary folder they were made in.
+    final = str((job.reports_dir / b.id).resolve())
+    executed.write_text(nbformat.writes(nb).replace(str(work), final), encoding="utf-8")
     html, _ = BriefingHTMLExporter().from_notebook_node(nb)
     (work / f"{b.id}.html").write_text(html, encoding="utf-8")
     (work / f"{b.id}.pdf").write_bytes(html_to_pdf(html))
@@ -339,7 +387,7 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
 def _publish(work: Path, target: Path, bid: str) -> list[str]:
     """Move the finished files into ``target``: each file by an atomic rename, figures as a folder."""
     target.mkdir(parents=True, exist_ok=True)
-    names = [f"{bid}.ipynb", f"{bid}.html", f"{bid}.pdf"]
+    names = [f"{bid}.ipynb", f"{bid}.html", f"{bid}.pdf"] + ([FACTS] if (work / FACTS).exists() else [])
     figures = work / "figures"
     if figures.is_dir():
         old = target / "figures"
@@ -373,8 +421,15 @@ class Options:
 
 
 def build(opts: Options, say: Callable[[str], None] = print) -> int:
-    """Build what is out of date; return the exit status (0: all good, 1: something failed)."""
+    """Build what is out of date; return the exit status (0: all good, 1: something failed, 130: Ctrl-C)."""
     started = time.perf_counter()
+    # Notebooks run in notebooks/, so every path they are given must not depend on the current folder.
+    opts = replace(opts, reports_dir=opts.reports_dir.resolve(), data_dir=opts.data_dir.resolve(),
+                   notebooks_dir=opts.notebooks_dir.resolve())
+    if not (opts.data_dir / paths.DESCRIPTOR).is_file():
+        say(f"error: {opts.data_dir}: no {paths.DESCRIPTOR} there (is --data-dir the data package folder?)")
+        say("nothing was built")
+        return 1
     try:
         briefings = read_briefings(opts.briefings_file, opts.data_dir, opts.notebooks_dir)
     except ConfigError as exc:
@@ -390,6 +445,67 @@ def build(opts: Options, say: Callable[[str], None] = print) -> int:
     chosen = [b for b in briefings if not opts.only or b.id in opts.only]
 
     opts.reports_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = _lock(opts.reports_dir)
+    except BlockingIOError:
+        say(f"error: another build is running in {opts.reports_dir} ({_lock_owner(opts.reports_dir)}); "
+            "wait for it to finish or stop it")
+        return 1
+    try:
+        return _build_locked(opts, briefings, chosen, started, say)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            say(f"error: no space left on the disk while writing {exc.filename or opts.reports_dir}; free some space "
+                "and build again (briefings not reported as built were left as they were)")
+            return 1
+        raise
+    finally:
+        lock.close()
+
+
+def _lock(reports_dir: Path) -> Any:
+    """Hold ``reports/.build.lock`` for the whole build: two builds never write the same folder."""
+    f = open(reports_dir / LOCK, "a+")  # noqa: SIM115 - held open until the build ends
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.close()
+        raise
+    f.seek(0)
+    f.truncate()
+    f.write(f"{os.getpid()}\n")
+    f.flush()
+    return f
+
+
+def _lock_owner(reports_dir: Path) -> str:
+    try:
+        return f"process {int((reports_dir / LOCK).read_text().strip())}"
+    except (OSError, ValueError):
+        return "another process"
+
+
+_TEMP_NAME = re.compile(r"\.(.+)\.[A-Za-z0-9_]{8}(\.\w+)?")
+
+
+def _clean_leftovers(reports_dir: Path) -> None:
+    """Remove what a killed build left behind: its temporary folders and half-written temporary files.
+
+    Only names this module creates are touched, and only while the build lock is held.
+    """
+    for path in reports_dir.glob(".build-*"):
+        shutil.rmtree(path, ignore_errors=True)
+    for folder in [reports_dir, *(p for p in reports_dir.iterdir() if p.is_dir() and not p.name.startswith("."))]:
+        for path in folder.glob(".*"):
+            if path.name.startswith((".figures-new-", ".figures-old-")):
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.is_file() and _TEMP_NAME.fullmatch(path.name) and path.name not in (MANIFEST, LOCK):
+                path.unlink(missing_ok=True)
+
+
+def _build_locked(opts: Options, briefings: list[Briefing], chosen: list[Briefing], started: float,
+                  say: Callable[[str], None]) -> int:
+    _clean_leftovers(opts.reports_dir)
     manifest = _read_manifest(opts.reports_dir)
     code = {f"code {p.relative_to(CODE_DIR)}": _digest(p) for p in code_inputs()}
     today = date.today().isoformat()
@@ -409,7 +525,7 @@ def build(opts: Options, say: Callable[[str], None] = print) -> int:
             reasons = ["outputs missing"]
         todo.append((Job(b, params, opts.data_dir, opts.reports_dir, "", opts.timeout), hashes, reasons))
 
-    failures = 0
+    failures, interrupted = 0, False
     if todo:
         # Validate only when there is work: an up-to-date build stays well under half a second.
         from .validate import check
@@ -420,47 +536,134 @@ def build(opts: Options, say: Callable[[str], None] = print) -> int:
                 say(str(problem))
             say(f"error: the data has {len(report.errors)} error(s); nothing was built (see analysis validate)")
             return 1
+        from .style import FontMissingError, require_cjk_font
+
+        try:
+            require_cjk_font()  # before any notebook runs: a briefing without its Chinese font is not published
+        except FontMissingError as exc:
+            say(f"error: {exc}")
+            say("nothing was built")
+            return 1
         todo = [(replace(job, data_version=report.version), hashes, reasons) for job, hashes, reasons in todo]
+        # Nothing claims to be current while it is being rebuilt: if this build dies half-way, whatever it
+        # left is rebuilt next time.
+        for job, _, _ in todo:
+            if job.briefing.id in manifest:
+                manifest[job.briefing.id]["inputs"] = None
+        _save_manifest(opts.reports_dir, manifest)
         jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(todo)))
         say(f"building {len(todo)} briefing(s) with {jobs} job(s); one line as each finishes")
-        failures = _run_all(todo, jobs, opts.reports_dir, manifest, say)
+        failures, interrupted = _run_all(todo, jobs, opts.reports_dir, manifest, say)
     _write_index(opts.reports_dir, briefings, _read_manifest(opts.reports_dir))
+    if interrupted:
+        return 130
     built = len(todo) - failures
     say(f"{built} built, {len(chosen) - len(todo)} skipped, {failures} failed in "
         f"{time.perf_counter() - started:.1f} s; index: {opts.reports_dir / 'index.html'}")
     return 1 if failures else 0
 
 
+def _save_manifest(reports_dir: Path, manifest: dict[str, Any]) -> None:
+    write_atomic(reports_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+
+
+def _worker_init(parent: int) -> None:
+    """In each worker: leave Ctrl-C to the parent, and die with it if it is killed."""
+    signal.signal(signal.SIGINT, lambda signum, frame: None)  # a handler, not SIG_IGN: kernels must not inherit it
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (Linux /proc), children before their own children."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, queue = [], list(children.get(pid, []))
+    while queue:
+        child = queue.pop(0)
+        out.append(child)
+        queue += children.get(child, [])
+    return out
+
+
+def _stop_descendants(grace: float = 5.0) -> None:
+    """Stop the workers and the kernels they started: TERM, then KILL what is left after ``grace`` s."""
+    procs = _descendants(os.getpid())
+    for pid in procs:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(_alive(p) for p in procs):
+        time.sleep(0.05)
+    for pid in procs:
+        if _alive(pid):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def _run_all(todo: list[tuple[Job, dict[str, str], list[str]]], jobs: int, reports_dir: Path,
-             manifest: dict[str, Any], say: Callable[[str], None]) -> int:
+             manifest: dict[str, Any], say: Callable[[str], None]) -> tuple[int, bool]:
+    """Build every job; return (failures, interrupted). Ctrl-C stops workers and kernels, and says so."""
     failures = 0
     hashes_of = {job.briefing.id: hashes for job, hashes, _ in todo}
     why = {job.briefing.id: "; ".join(reasons) for job, _, reasons in todo}
     params_of = {job.briefing.id: job.parameters for job, _, _ in todo}
+    finished: list[str] = []
 
     def record(result: Result) -> None:
         nonlocal failures
+        finished.append(result.id)
         if result.ok:
             manifest[result.id] = {"inputs": hashes_of[result.id], "as_of": params_of[result.id]["as_of"],
                                    "title": params_of[result.id].get("title", result.id)}
-            _write_atomic(reports_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+            _save_manifest(reports_dir, manifest)
             say(f"built    {result.id} in {result.seconds:.1f} s ({why[result.id]})")
         else:
-            failures += 1  # the manifest keeps the last good build's inputs, so the next build retries
+            failures += 1  # the manifest does not claim it current, so the next build retries
             say(f"FAILED   {result.id} ({why[result.id]}): {result.message}")
             failed = reports_dir / FAILED / f"{result.id}.ipynb"
             if failed.exists():
                 say(f"         executed notebook: {failed}; previous outputs left as they were")
 
-    if jobs == 1:
-        for job, _, _ in todo:
-            record(build_one(job))
-        return failures
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(build_one, job) for job, _, _ in todo]
-        for future in as_completed(futures):
-            record(future.result())
-    return failures
+    pool = None
+    try:
+        if jobs == 1:
+            for job, _, _ in todo:
+                record(build_one(job))
+        else:
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(),))
+            futures = [pool.submit(build_one, job) for job, _, _ in todo]
+            for future in as_completed(futures):
+                record(future.result())
+            pool.shutdown()
+    except KeyboardInterrupt:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        _stop_descendants()
+        _clean_leftovers(reports_dir)
+        built = [i for i in finished if manifest.get(i, {}).get("inputs")]
+        rest = [job.briefing.id for job, _, _ in todo if job.briefing.id not in built]
+        say(f"interrupted: built {', '.join(built) or 'nothing'}; not built, left as they were: "
+            f"{', '.join(rest) or 'none'}. Run the build again to finish.")
+        return failures, True
+    return failures, False
 
 
 def _write_index(reports_dir: Path, briefings: Iterable[Briefing], manifest: dict[str, Any]) -> None:
@@ -484,7 +687,7 @@ a{{color:#0072B2}}</style></head><body>
 <table><thead><tr><th>Briefing</th><th>Status as of</th><th colspan=2>Read</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table></body></html>
 """
-    _write_atomic(reports_dir / "index.html", page.encode("utf-8"))
+    write_atomic(reports_dir / "index.html", page.encode("utf-8"))
 
 
 def main_build(argv_opts: Options) -> int:
@@ -494,6 +697,6 @@ def main_build(argv_opts: Options) -> int:
 
     try:
         return build(argv_opts, say)
-    except KeyboardInterrupt:
-        print("interrupted: briefings not reported as built were left as they were", file=sys.stderr)
+    except KeyboardInterrupt:  # before the briefings started: nothing was written
+        print("interrupted: nothing was built", file=sys.stderr)
         return 130

@@ -301,7 +301,7 @@ def _progress_panel(ax: Axes, t: Any, rows: pd.DataFrame, status: str) -> None:
         ax.axvline(_year(deadline), color=MUTED, ls=":", lw=1)
         span.append(_year(deadline))
     ax.set_xlim(math.floor(min(span)) - 0.3, math.ceil(max(span)) + 0.3)
-    low, high = min(ys + [target_value]), max(ys + [target_value])
+    low, high = min([*ys, target_value]), max([*ys, target_value])
     pad = (high - low) * 0.12 or abs(high) * 0.1 or 1
     ax.set_ylim(low - pad, high + pad)
     ax.set_title(_shorten(str(t.metric), 40, 1), fontsize=8.5, loc="left", pad=13)

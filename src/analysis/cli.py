@@ -1,4 +1,4 @@
-"""Command line: ``analysis validate``, ``analysis charts`` and ``analysis build``.
+"""Command line: ``analysis validate``, ``charts``, ``build``, ``diff``, ``add-source`` and ``notebooks``.
 
 Start-up stays light: nothing imports pandas or matplotlib until a command needs it.
 """
@@ -74,6 +74,56 @@ def _build(args: argparse.Namespace) -> int:
                               data_dir=args.data_dir, reports_dir=args.reports_dir,
                               only=args.only or [], jobs=args.jobs, force=args.force,
                               as_of=args.as_of.isoformat() if args.as_of else None, timeout=args.timeout))
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .snapshot import SnapshotError, as_text, compare, read
+
+    try:
+        old, new = read(args.old), read(args.new)
+    except SnapshotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(as_text(compare(old, new)))
+    return 0
+
+
+def _add_source(args: argparse.Namespace) -> int:
+    from .sources import AddError, add_source
+
+    values = {"id": args.id, "title": args.title, "url": args.url, "publisher": args.publisher,
+              "published": args.published, "grade": args.grade, "language": args.language,
+              "accessed": args.accessed, "note": args.note}
+    try:
+        added = add_source(args.data_dir, {k: v for k, v in values.items() if v is not None},
+                           snapshot=args.snapshot, archive=args.archive)
+    except AddError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print("nothing was written", file=sys.stderr)
+        return 1
+    print(f"added source {args.id!r} to {_shown(args.data_dir / 'sources.csv')} (line {added.line})")
+    for note in added.notes:
+        print(f"  {note}")
+    if added.snapshot:
+        print(f"saved its text as {_shown(added.snapshot)}")
+    print("next: cite it (source_id) from a policy, target, investment or outcome row, then run 'make validate'")
+    return 0
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from . import notebooks
+
+    if args.action == "sync":
+        for line in notebooks.sync(args.dir) or ["notebooks and scripts already in step; no outputs"]:
+            print(line)
+        return 0
+    problems = notebooks.check(args.dir)
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print(f"{len(notebooks.pairs(args.dir))} notebook(s) paired with their scripts, no outputs")
+    return 1 if problems else 0
 
 
 def _load_or_report(data_dir: Path):  # type: ignore[no-untyped-def]
@@ -166,6 +216,50 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
                    help="longest a single notebook cell may run (default: 600)")
     b.set_defaults(func=_build)
+
+    d = sub.add_parser(
+        "diff",
+        help="what changed between two briefing snapshots (facts.json)",
+        description="Compare two snapshots written by 'analysis build' (reports/<id>/facts.json, or the folder "
+                    "holding one): new and removed targets, amounts and policies, status changes, revised figures.",
+    )
+    d.add_argument("old", type=Path, help="the earlier facts.json (or its folder)")
+    d.add_argument("new", type=Path, help="the later facts.json (or its folder)")
+    d.set_defaults(func=_diff)
+
+    a = sub.add_parser(
+        "add-source",
+        help="add a source row to data/sources.csv, checked first; optionally archive its text",
+        description="Add one source, checked like every row before anything is written. With --snapshot and "
+                    "--archive, copy the page's plain text to ARCHIVE/<id>.txt for 'analysis validate --archive'.",
+    )
+    a.add_argument("--id", required=True, help="new source id: lower-case letters, digits, hyphens "
+                                               "(e.g. xinhua-2026-03-01-platforms)")
+    a.add_argument("--title", required=True, help="title as the page prints it, or [a description in brackets]")
+    a.add_argument("--publisher", required=True, help="who published it (and the host, if a repost)")
+    a.add_argument("--grade", required=True, choices=["official", "major-media", "secondary", "weak"],
+                   help="reliability grade")
+    a.add_argument("--url", help="address of the page")
+    a.add_argument("--published", metavar="DATE", help="publication date at the precision known: YYYY, YYYY-MM "
+                                                       "or YYYY-MM-DD")
+    a.add_argument("--language", choices=["en", "zh-Hans", "zh-Hant"],
+                   help="language of the page (default: zh-Hans if the title has Chinese, else en)")
+    a.add_argument("--accessed", metavar="DATE", help="date the page was read, YYYY-MM-DD (default: today)")
+    a.add_argument("--note", help="curator's note, in your own words")
+    a.add_argument("--snapshot", type=Path, metavar="FILE", help="the page saved as plain UTF-8 text")
+    a.add_argument("--archive", type=Path, metavar="DIR", help="the team's archive folder (outside the project)")
+    _data_dir_option(a)
+    a.set_defaults(func=_add_source)
+
+    n = sub.add_parser(
+        "notebooks",
+        help="check or sync the notebooks with their jupytext scripts (and strip outputs)",
+        description="check: every notebook in notebooks/ has its percent script, the two hold the same cells, and "
+                    "no outputs are saved. sync: make it so (the newer file of a pair wins).",
+    )
+    n.add_argument("action", choices=["check", "sync"])
+    n.add_argument("--dir", type=Path, default=paths.NOTEBOOKS_DIR, help="the notebooks folder (default: notebooks/)")
+    n.set_defaults(func=_notebooks)
     return parser
 
 

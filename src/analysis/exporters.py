@@ -26,11 +26,15 @@ _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def build_date() -> str:
-    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
-    return when.date().isoformat()
+def document_date(as_of: str = "") -> str:
+    """The date stamped in a briefing's metadata: ``SOURCE_DATE_EPOCH`` when set, else its as-of date.
+
+    Never the clock: the same inputs give the same bytes, so a diff of two builds shows only real changes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{as_of}T00:00:00Z" if as_of else "1970-01-01T00:00:00Z"
 
 
 def _svg_base64(svg: str) -> str:
@@ -73,7 +77,7 @@ class BriefingHTMLExporter(HTMLExporter):
         resources["briefing"] = {
             "title": meta.get("title") or params.get("title") or nb.metadata.get("title") or "Briefing",
             "as_of": meta.get("as_of") or params.get("as_of") or "",
-            "build_date": meta.get("build_date") or build_date(),
+            "document_date": document_date(meta.get("as_of") or params.get("as_of") or ""),
             "data_version": meta.get("data_version") or "",
         }
         resources["briefing_css"] = (TEMPLATES / "briefing" / "briefing.css").read_text(encoding="utf-8")

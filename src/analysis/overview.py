@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .briefing import STATUS_TEXT, Briefing, Html, _number, _table, esc
+from .briefing import STATUS_TEXT, Briefing, Html, _table, esc, plain_number
 from .status import STATUSES
 
 
@@ -33,7 +33,7 @@ def money_by_period(b: Briefing) -> Html:
         start = "" if i["when"] != i["when"] else str(i["when"].year)
         end = "" if i["period_end"] != i["period_end"] else str(i["period_end"].year)
         period = start + (f"–{end}" if end and end != start else "")
-        amount = "not stated" if i["amount"] != i["amount"] else f"{i['currency']} {_number(float(i['amount']))}"
+        amount = "not stated" if i["amount"] != i["amount"] else f"{i['currency']} {plain_number(float(i['amount']))}"
         rows.append(f"<tr><td class='nowrap'>{esc(period)}</td><td>{esc(i['funded'])}</td>"
                     f"<td class='nowrap'>{esc(amount)}</td><td>{esc(i['kind'])}</td>"
                     f"<td>{b.citations.cite(i['source_id'])}</td></tr>")

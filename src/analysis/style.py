@@ -75,13 +75,27 @@ def cjk_font_path() -> str:
     return found
 
 
+def require_cjk_font() -> None:
+    """Raise ``FontMissingError`` unless the system has the CJK face (asked of fontconfig, which
+    WeasyPrint uses too; matplotlib is asked only where fontconfig is absent). Takes milliseconds."""
+    import shutil
+
+    if shutil.which("fc-list") is None:
+        cjk_font_path()
+    elif not _system_cjk_files():
+        raise FontMissingError(
+            f"Chinese text needs the font '{CJK_FONT}', which is not installed. Install the Debian "
+            f"package {CJK_PACKAGE} (sudo apt-get install {CJK_PACKAGE}), or run 'make setup' as root."
+        )
+
+
 def _system_cjk_files() -> list[str]:
     import glob
     import shutil
     import subprocess
 
     if shutil.which("fc-list"):
-        out = subprocess.run(["fc-list", "-f", "%{file}\n", f":family={CJK_FONT}"], capture_output=True,
+        out = subprocess.run(["fc-list", "-f", "%{file}\n", f":family={CJK_FONT}"], check=False, capture_output=True,
                              text=True, timeout=30).stdout
         files = sorted({line.strip() for line in out.splitlines() if line.strip()})
         if files:
@@ -129,22 +143,13 @@ def house_style() -> Iterator[None]:
 
 def save_figure(fig: Figure, directory: Path | str, name: str) -> list[Path]:
     """Write ``name.svg`` (text as paths) and ``name.png`` (200 dpi) atomically; return both paths."""
-    import os
-    import tempfile
+    from .files import replacing
 
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     written = []
     for ext, kwargs in (("svg", {"metadata": {"Date": None}}), ("png", {"dpi": 200})):
         final = directory / f"{name}.{ext}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{ext}", dir=directory)
-        os.close(fd)
-        try:
-            with house_style():
-                fig.savefig(tmp, format=ext, **kwargs)
-            os.replace(tmp, final)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with replacing(final, suffix=f".{ext}") as tmp, house_style():
+            fig.savefig(tmp, format=ext, **kwargs)
         written.append(final)
     return written

@@ -1,0 +1,91 @@
+# %% tags=["parameters"]
+# Parameters: the build (reports/briefings.yml) overrides these.
+title = "China's industrial internet: targets and progress"
+policies = "all"  # "all", or a list of policy ids from data/policies.csv
+as_of = "2026-11-23"  # the date the status of each target is computed for (YYYY-MM-DD)
+language = "en"  # policy names in "en", "zh" or "both"
+due_window_months = 12  # a target is "due soon" when its deadline is within this many months
+data_dir = None  # None: the project's data/
+figures_dir = None  # where the build saves the charts; None: not saved
+compare_to = None  # a facts.json from an earlier build to compare with; None: this briefing's last build
+previous_facts = None  # set by the build: the last build's facts.json
+facts_file = None  # set by the build: where this briefing's facts.json goes
+
+# %%
+from analysis.briefing import Briefing
+
+b = Briefing(title=title, policies=policies, as_of=as_of, language=language,
+             due_window_months=due_window_months, data_dir=data_dir, figures_dir=figures_dir,
+             compare_to=compare_to, previous_facts=previous_facts, facts_file=facts_file)
+
+# %%
+b.since()
+
+# %% [markdown]
+# ## Key figures
+#
+# What the selected policies promise and where each promise stands on the briefing date. Every figure
+# below cites its source by number; the sources are listed at the end with their reliability grades.
+
+# %%
+b.key_figures()
+
+# %% [markdown]
+# ## Timeline
+#
+# Each lane is a policy: the bar is its stated period, the tick its issue date. Each marker is one
+# target at its deadline, coloured by its status on the briefing date.
+
+# %%
+b.timeline()
+
+# %% [markdown]
+# ## Policies
+
+# %%
+b.policies_table()
+
+# %% [markdown]
+# ## Targets
+#
+# "Latest evidence" is the reported figure that decided the status. A target is **overdue** when its
+# deadline has passed and no reported figure settles it: that is a gap in what is known, not proof of
+# failure.
+
+# %%
+b.targets_table()
+
+# %% [markdown]
+# ## Money
+#
+# Amounts as their sources state them. "Driven" is investment mobilised by a programme, not state
+# spending; amounts of different kinds and periods should not be added up.
+
+# %%
+b.investments_chart()
+
+# %%
+b.investments_table()
+
+# %% [markdown]
+# ## Progress
+#
+# Reported figures against the targets they measure.
+
+# %%
+b.progress_chart()
+
+# %% [markdown]
+# ## How status is decided
+#
+# *Met*: a figure reported by the briefing date meets the target, for a time on or before its deadline.
+# *Missed*: the deadline has passed and a figure for the deadline or later falls short. *Overdue*: the
+# deadline has passed and nothing reported settles it. *Due soon*: the deadline falls within the window
+# set for this briefing. *Upcoming*: further off. *Qualitative*: no number to test. A year-only
+# deadline means the end of that year.
+
+# %% [markdown]
+# ## Sources
+
+# %%
+b.sources()

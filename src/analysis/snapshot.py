@@ -1,0 +1,205 @@
+"""What a briefing showed, saved beside it, and what changed since: ``facts.json`` and its comparison.
+
+Each build writes ``reports/<id>/facts.json``: the briefing's as-of date and data version, and for every
+policy, target and amount it showed the readable values a reader saw (goal, deadline, status, latest
+evidence, the figure as printed). Keys are sorted, so two snapshots of the same facts are the same bytes.
+
+The next build compares with that snapshot and the briefing opens with "Since <earlier as-of date>". A
+rebuild that changes no fact (a forced rebuild, a code change) keeps comparing with the same earlier
+briefing rather than with itself: the snapshot carries the baseline it was compared with, and a
+snapshot whose facts equal the new ones hands that baseline on. The notebook parameter ``compare_to``
+names a snapshot to compare with instead (say, the one mailed last quarter).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .briefing import Briefing
+
+FORMAT = 1
+TABLES = ("policies", "targets", "investments")
+SINGULAR = {"policies": "policy", "targets": "target", "investments": "amount"}
+# The fields whose change is a revision a reader should hear about, in the order they are listed.
+REVISED = {
+    "policies": ("title", "issued", "period"),
+    "targets": ("goal", "deadline", "as_printed", "evidence"),
+    "investments": ("amount", "as_printed", "period", "kind"),
+}
+FIELD_TEXT = {"goal": "goal", "deadline": "deadline", "as_printed": "as printed", "evidence": "latest evidence",
+              "amount": "amount", "period": "period", "kind": "kind", "title": "title", "issued": "issued"}
+
+
+class SnapshotError(ValueError):
+    """A facts.json that cannot be read or is not a briefing snapshot."""
+
+
+# -- taking a snapshot ------------------------------------------------------------------------------
+
+
+def take(b: Briefing) -> dict[str, Any]:
+    """The facts a briefing shows, as plain JSON-ready values (no baseline)."""
+    from .briefing import deadline_text, goal_text, money_text, period_text, plain_date, plain_number
+
+    policies = {
+        str(p["id"]): {"title": str(p["title_en"]), "issued": plain_date(p["issued"], p["issued_precision"]),
+                       "period": period_text(p["period_start"], p["period_end"])}
+        for _, p in b.policies.iterrows()
+    }
+    outcomes = b.ds.outcomes.set_index("id")
+    targets = {}
+    for _, t in b.targets.iterrows():
+        evidence = None
+        if isinstance(t["evidence_id"], str):
+            o = outcomes.loc[t["evidence_id"]]
+            evidence = f"{plain_number(float(o['value']))} ({plain_date(o['reported'], o['reported_precision'])})"
+        targets[str(t["id"])] = {
+            "policy": str(t["policy_id"]), "description": str(t["description_en"]), "goal": goal_text(t),
+            "deadline": deadline_text(t["deadline"], t["deadline_precision"]), "status": str(t["status"]),
+            "evidence": evidence, "as_printed": _text(t["as_printed"]),
+        }
+    investments = {
+        str(i["id"]): {"policy": str(i["policy_id"]), "description": str(i["funded"]), "amount": money_text(i),
+                       "as_printed": _text(i["as_printed"]), "period": period_text(i["period_start"], i["period_end"]),
+                       "kind": str(i["kind"])}
+        for _, i in b.investments.iterrows()
+    }
+    return {"format": FORMAT, "title": b.title, "as_of": b.as_of.isoformat(), "data_version": b.ds.version,
+            "policies": policies, "targets": targets, "investments": investments}
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def same_facts(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two snapshots show the same facts on the same date (title and data version aside)."""
+    return all(a.get(k) == b.get(k) for k in ("as_of", *TABLES))
+
+
+def baseline_for(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the briefing compares with, given the snapshot of its last build.
+
+    A last build that showed the same facts was itself only a rebuild, so its own baseline is kept.
+    """
+    if previous is None:
+        return None
+    if same_facts(current, previous):
+        return previous.get("baseline")
+    return _without_baseline(previous)
+
+
+def _without_baseline(snapshot: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in snapshot.items() if k != "baseline"}
+
+
+def dumps(snapshot: dict[str, Any]) -> bytes:
+    return (json.dumps(snapshot, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def read(path: Path | str) -> dict[str, Any]:
+    """Read a snapshot: a facts.json, or a folder holding one (``reports/<id>``)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "facts.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SnapshotError(f"{path}: no such snapshot (a facts.json written by 'analysis build')") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SnapshotError(f"{path}: not a readable snapshot ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not all(
+            isinstance(data.get(t), dict) for t in TABLES) or not isinstance(data.get("as_of"), str):
+        raise SnapshotError(f"{path}: not a briefing snapshot (expected format {FORMAT} with as_of, "
+                            f"{', '.join(TABLES)})")
+    return data
+
+
+# -- comparing two snapshots ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # added, removed, status, revised
+    table: str  # policies, targets, investments
+    id: str
+    label: str
+    field: str = ""
+    old: str | None = None
+    new: str | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    old_as_of: str
+    new_as_of: str
+    changes: tuple[Change, ...]
+
+    def of(self, kind: str, table: str | None = None) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind and (table is None or c.table == table)]
+
+
+def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
+    """Every added and removed row, status change and revised figure, in a stable order."""
+    changes: list[Change] = []
+    for table in TABLES:
+        before, after = old.get(table, {}), new.get(table, {})
+        for key in sorted(after.keys() - before.keys()):
+            changes.append(Change("added", table, key, _label(after[key])))
+        for key in sorted(before.keys() - after.keys()):
+            changes.append(Change("removed", table, key, _label(before[key])))
+        for key in sorted(before.keys() & after.keys()):
+            a, b = before[key], after[key]
+            if table == "targets" and a.get("status") != b.get("status"):
+                changes.append(Change("status", table, key, _label(b), "status", a.get("status"), b.get("status")))
+            for name in REVISED[table]:
+                if a.get(name) != b.get(name):
+                    changes.append(Change("revised", table, key, _label(b), name, a.get(name), b.get(name)))
+    return Comparison(str(old.get("as_of", "")), str(new.get("as_of", "")), tuple(changes))
+
+
+def _label(row: dict[str, Any]) -> str:
+    return str(row.get("description") or row.get("title") or "").rstrip(" .")
+
+
+SECTIONS = (  # heading, kind, table
+    ("Status changes", "status", None),
+    ("Revised figures", "revised", None),
+    ("New targets", "added", "targets"),
+    ("New amounts of money", "added", "investments"),
+    ("New policies", "added", "policies"),
+    ("No longer in the data", "removed", None),
+)
+
+
+def _value(text: str | None) -> str:
+    return "none" if text is None else text
+
+
+def describe(change: Change) -> str:
+    """One change as a plain sentence fragment, without the row's label."""
+    if change.kind == "status":
+        return f"{_value(change.old)} → {_value(change.new)}"
+    if change.kind == "revised":
+        return f"{FIELD_TEXT.get(change.field, change.field)} was {_value(change.old)}, now {_value(change.new)}"
+    return SINGULAR[change.table]
+
+
+def as_text(comparison: Comparison) -> str:
+    """The comparison for a terminal: one heading per kind of change, one line per change."""
+    lines = [f"Since {comparison.old_as_of} (now as of {comparison.new_as_of}):"]
+    if not comparison.changes:
+        lines.append("  no targets, statuses, figures or amounts changed")
+    for heading, kind, table in SECTIONS:
+        changes = comparison.of(kind, table)
+        if changes:
+            lines.append(f"{heading} ({len(changes)}):")
+            for c in changes:
+                detail = f": {describe(c)}" if kind in ("status", "revised") else ""
+                detail = f" ({describe(c)})" if kind == "removed" else detail
+                lines.append(f"  {c.id}  {c.label}{detail}")
+    return "\n".join(lines)

@@ -1,0 +1,49 @@
+"""The README's walkthrough, run word for word as a new user would, from the project folder."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from analysis.paths import PROJ_ROOT
+
+
+def walkthrough() -> str:
+    text = (PROJ_ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Walkthrough", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
+    assert len(blocks) == 2, "the walkthrough should have its two shell blocks"
+    return "".join(blocks)
+
+
+def test_readme_walkthrough_runs_word_for_word() -> None:
+    if not (PROJ_ROOT / ".venv" / "bin" / "analysis").exists():
+        pytest.skip("needs make setup (.venv)")
+    script = walkthrough() + '\necho "SCRATCH=$W"\n'
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=PROJ_ROOT, capture_output=True,
+                            text=True, timeout=600)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    scratch = re.search(r"SCRATCH=(\S+)", result.stdout).group(1)
+    try:
+        # step 1: the source row and its archived text
+        assert "added source 'example-2026-11-20-platforms'" in out
+        # step 4: the typo is caught with the suggestion the README shows
+        assert (f"{scratch}/data/policies.csv:37:source_id: unknown source id 'example-2026-11-20-platfroms': not in sources.csv; "
+                "did you mean 'example-2026-11-20-platforms'?") in out
+        assert "validate exit code: 1" in out
+        assert "1 printed figures found in 1 archive snapshot(s)" in out
+        # step 5: built twice, and the change is reported
+        assert out.count("built    example in") == 2
+        assert "goal was ≥ 40 platforms, now ≥ 45 platforms" in out
+        pdf = subprocess.run(["pdftotext", f"{scratch}/reports/example/example.pdf", "-"], capture_output=True,
+                             text=True, timeout=60)
+        if pdf.returncode == 0:
+            assert "Since 2026-11-23" in pdf.stdout
+            assert "now ≥ 45 platforms" in " ".join(pdf.stdout.split())
+    finally:
+        subprocess.run(["rm", "-rf", scratch], check=False)
+    assert not subprocess.run(["git", "status", "--porcelain", "data", "reports/briefings.yml"], cwd=PROJ_ROOT,
+                              capture_output=True, text=True, check=False).stdout, "the walkthrough touched data/"
