@@ -32,11 +32,18 @@ STATUS_TEXT = {"met": "met", "missed": "missed", "overdue": "overdue", "due-soon
 GRADE_TEXT = {"official": "official", "major-media": "major media", "secondary": "secondary", "weak": "weak"}
 
 
+_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
 def esc(value: object) -> str:
-    """HTML-escape text from the data, marking runs of Chinese as ``lang="zh-Hans"``."""
+    """HTML-escape text from the data, marking runs of Chinese as ``lang="zh-Hans"``.
+
+    Bidirectional embedding, override and isolate controls are dropped, so no value can reorder the text
+    around it (right-to-left letters themselves display as they should).
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = html.escape(str(value))
+    text = html.escape(str(value).translate(_BIDI))
     return _CJK.sub(lambda m: f'<span lang="zh-Hans">{m.group(0)}</span>', text)
 
 

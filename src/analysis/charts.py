@@ -191,6 +191,7 @@ def investments(ds: Dataset, *, currency: str = "CNY", policies: list[str] | Non
     import matplotlib.pyplot as plt
     import pandas as pd
     from matplotlib.patches import Patch
+    from matplotlib.ticker import NullFormatter
 
     inv = ds.investments.dropna(subset=["amount"])
     if policies is not None:
@@ -217,6 +218,7 @@ def investments(ds: Dataset, *, currency: str = "CNY", policies: list[str] | Non
         ax.tick_params(axis="y", length=0)
         if len(inv):
             ax.set_xlim(billions.min() / 3, billions.max() * 8)
+        ax.xaxis.set_minor_formatter(NullFormatter())  # on a short log range minor labels collide
 
         for i, r in inv.iterrows():
             start = r["period_start"] if not pd.isna(r["period_start"]) else r["reported"]
@@ -227,12 +229,15 @@ def investments(ds: Dataset, *, currency: str = "CNY", policies: list[str] | Non
             elif not pd.isna(start):
                 ax_t.plot([_year(start)], [i], marker="o", markersize=5, color=KIND_COLOUR[str(r["kind"])])
         ax_t.set_xlabel("Period (a dot: date reported, no period stated)")
+        ax_t.xaxis.set_major_locator(_year_locator())  # whole years, however short the span
+        low, high = ax_t.get_xlim()
+        ax_t.set_xlim(min(low, math.floor(low + 0.05) - 0.5), max(high, math.ceil(high - 0.05) + 0.5))
         ax_t.grid(axis="y", visible=False)
         ax_t.tick_params(axis="y", length=0)
         kinds = list(dict.fromkeys(str(k) for k in inv["kind"]))
         ax.legend(handles=[Patch(color=KIND_COLOUR[k], label=k) for k in kinds], loc="lower left",
                   bbox_to_anchor=(0, 1.0), ncol=len(kinds) or 1, fontsize=7.5)
-        fig.suptitle(title or f"Money behind the policies: {len(inv)} amounts in {currency}", x=0.01, ha="left",
+        fig.suptitle(title or f"Money behind the policies: {_count(len(inv), 'amount')} in {currency}", x=0.01, ha="left",
                      fontsize=12, fontweight="bold", y=1 - 0.12 / fig_h, va="top")
         note = ("'driven' is investment mobilised, not state spending.")
         if len(other):

@@ -105,12 +105,30 @@ class BriefingPDFExporter(BriefingHTMLExporter):
         return html_to_pdf(html), resources
 
 
+_CREATED = re.compile(r'<meta content="([0-9T:Z-]+)" name="dcterms.created"|<meta name="dcterms.created" content="([0-9T:Z-]+)"')
+
+
 def html_to_pdf(html: str) -> bytes:
-    """Lay out briefing HTML as PDF with WeasyPrint."""
+    """Lay out briefing HTML as PDF with WeasyPrint, the same bytes for the same HTML.
+
+    fontTools stamps each font it subsets with the time, unless ``SOURCE_DATE_EPOCH`` is set: for the
+    layout it is set to the document's own date (its ``dcterms.created``) when the caller has not set it.
+    """
     import logging
 
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()  # type: ignore[no-any-return]
+    found = _CREATED.search(html)
+    stamp = found.group(1) or found.group(2) if found else "1970-01-01T00:00:00Z"
+    epoch = str(int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()))
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = previous if previous and previous.isdigit() else epoch
+    try:
+        return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()  # type: ignore[no-any-return]
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous

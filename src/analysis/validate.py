@@ -152,6 +152,16 @@ def _check_values(ctx: _Context, table: Table, f: CsvFile) -> None:
             message = _value_problem(fl, value)
             if message:
                 ctx.add(table.name, row.line, name, message)
+            elif hidden := sorted({ch for ch in value if ch in INVISIBLE}):
+                names = ", ".join(f"U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})" for ch in hidden)
+                ctx.add(table.name, row.line, name, f"invisible character(s) {names}: usually pasted by accident; "
+                        "bidirectional overrides are dropped from briefings", "warning")
+
+
+# Characters that change how other text displays, or hide in it: bidirectional embeddings, overrides and
+# isolates, and zero-width ones. Allowed (real text may need them) but reported as warnings.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+INVISIBLE = BIDI_CONTROLS | frozenset("\u200b\u200c\u200d\u2060\ufeff")
 
 
 def _value_problem(fl: Field, value: str) -> str | None:
