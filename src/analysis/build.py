@@ -520,7 +520,9 @@ def _build_locked(opts: Options, briefings: list[Briefing], chosen: list[Briefin
         if not opts.force and entry.get("inputs") == hashes and outputs_present:
             say(f"skipped  {b.id} (unchanged)")
             continue
-        reasons = ["--force"] if opts.force else _changed(entry.get("inputs"), hashes)
+        reasons = ["--force"] if opts.force else _changed(entry.get("inputs") or entry.get("last_inputs"), hashes)
+        if entry and entry.get("inputs") is None and not opts.force:
+            reasons = [r for r in reasons if r != "no earlier build"] + ["its last build did not complete"]
         if not outputs_present and entry:
             reasons = ["outputs missing"]
         todo.append((Job(b, params, opts.data_dir, opts.reports_dir, "", opts.timeout), hashes, reasons))
@@ -548,8 +550,9 @@ def _build_locked(opts: Options, briefings: list[Briefing], chosen: list[Briefin
         # Nothing claims to be current while it is being rebuilt: if this build dies half-way, whatever it
         # left is rebuilt next time.
         for job, _, _ in todo:
-            if job.briefing.id in manifest:
-                manifest[job.briefing.id]["inputs"] = None
+            if entry := manifest.get(job.briefing.id):
+                entry["last_inputs"] = entry.get("inputs") or entry.get("last_inputs")  # to say what changed
+                entry["inputs"] = None
         _save_manifest(opts.reports_dir, manifest)
         jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(todo)))
         say(f"building {len(todo)} briefing(s) with {jobs} job(s); one line as each finishes")
