@@ -51,6 +51,10 @@ class FontMissingError(RuntimeError):
     """The CJK font needed for Chinese text is not installed."""
 
 
+FONT_MISSING = (f"Chinese text needs the font '{CJK_FONT}', which is not installed. Install the Debian package "
+                f"{CJK_PACKAGE} (sudo apt-get install {CJK_PACKAGE}), or run 'make setup' as root.")
+
+
 def cjk_font_path() -> str:
     """Path of the Noto Sans CJK SC face, rebuilding matplotlib's font cache once if needed."""
     from matplotlib import font_manager
@@ -68,10 +72,7 @@ def cjk_font_path() -> str:
             font_manager.fontManager.addfont(path)
         found = find()
     if found is None:
-        raise FontMissingError(
-            f"Chinese text needs the font '{CJK_FONT}', which is not installed. Install the Debian "
-            f"package {CJK_PACKAGE} (sudo apt-get install {CJK_PACKAGE}), or run 'make setup' as root."
-        )
+        raise FontMissingError(FONT_MISSING)
     return found
 
 
@@ -83,10 +84,7 @@ def require_cjk_font() -> None:
     if shutil.which("fc-list") is None:
         cjk_font_path()
     elif not _system_cjk_files():
-        raise FontMissingError(
-            f"Chinese text needs the font '{CJK_FONT}', which is not installed. Install the Debian "
-            f"package {CJK_PACKAGE} (sudo apt-get install {CJK_PACKAGE}), or run 'make setup' as root."
-        )
+        raise FontMissingError(FONT_MISSING)
 
 
 def _system_cjk_files() -> list[str]:
