@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import paths
 from .status import STATUSES
+from .validate import BIDI_CONTROLS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,7 +33,7 @@ STATUS_TEXT = {"met": "met", "missed": "missed", "overdue": "overdue", "due-soon
 GRADE_TEXT = {"official": "official", "major-media": "major media", "secondary": "secondary", "weak": "weak"}
 
 
-_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
 
 
 def esc(value: object) -> str:
@@ -303,8 +304,7 @@ class Briefing:
         rows = []
         for _, t in self.targets.iterrows():
             goal = goal_text(t)
-            printed = f'<div class="printed">as printed: {esc(t["as_printed"])}</div>' if not _missing(
-                t["as_printed"]) else ""
+            printed = _printed(t["as_printed"])
             desc = esc(t["description_en"])
             if self.language != "en" and not _missing(t["description_zh"]):
                 desc += f' <span lang="zh-Hans">({esc(t["description_zh"])})</span>'
@@ -327,8 +327,7 @@ class Briefing:
         rows = []
         for _, i in self.investments.iterrows():
             amount = money_text(i)
-            printed = f'<div class="printed">as printed: {esc(i["as_printed"])}</div>' if not _missing(
-                i["as_printed"]) else ""
+            printed = _printed(i["as_printed"])
             period = period_text(i["period_start"], i["period_end"])
             rows.append(f"<tr><td>{esc(i['funded'])}</td><td class='nowrap'>{esc(amount)}{printed}</td>"
                         f"<td>{esc(i['kind'])}</td><td class='nowrap'>{esc(period)}</td>"
@@ -369,6 +368,11 @@ def _plain_font_families(svg: str) -> str:
     """
     return _FAMILIES.sub(lambda m: "font-family: " + ",".join(
         f.strip().strip("'\"") for f in m.group(1).split(",")), svg)
+
+
+def _printed(value: object) -> str:
+    """The figure as the source prints it, under the value it was read as."""
+    return "" if _missing(value) else f'<div class="printed">as printed: {esc(value)}</div>'
 
 
 def _badge(status: str | None) -> str:

@@ -67,6 +67,7 @@ class Briefing:
     id: str
     notebook: Path
     parameters: dict[str, Any]
+    declared: frozenset[str] = frozenset()  # the names in the notebook's parameters cell
 
 
 @dataclass
@@ -168,7 +169,7 @@ def read_briefings(path: Path, data_dir: Path, notebooks_dir: Path = paths.NOTEB
                 params[key] = value.isoformat()
         params = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items()}
         problems += _check_values(label, params, policies)
-        out.append(Briefing(bid, notebook, params))
+        out.append(Briefing(bid, notebook, params, frozenset(declared)))
     if problems:
         raise ConfigError(problems)
     return out
@@ -354,7 +355,7 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     b = job.briefing
     previous = job.reports_dir / b.id / FACTS
     params = {**job.parameters, "data_dir": str(job.data_dir.resolve()), "figures_dir": str(work / "figures")}
-    if "facts_file" in declared_parameters(b.notebook):  # a notebook that keeps snapshots
+    if "facts_file" in b.declared:  # a notebook that keeps snapshots
         params["previous_facts"] = str(previous.resolve()) if previous.exists() else None
         params["facts_file"] = str(work / FACTS)
     if params.get("compare_to"):
@@ -513,7 +514,7 @@ def _build_locked(opts: Options, briefings: list[Briefing], chosen: list[Briefin
     for b in chosen:
         params = dict(b.parameters)
         params["as_of"] = opts.as_of or params.get("as_of") or today
-        hashed = Briefing(b.id, b.notebook, params)
+        hashed = replace(b, parameters=params)
         hashes = input_hashes(hashed, opts.data_dir, code)
         entry = manifest.get(b.id, {})
         outputs_present = all((opts.reports_dir / b.id / f"{b.id}.{ext}").exists() for ext in ("html", "pdf"))
