@@ -2,7 +2,7 @@
 # Parameters: the build (reports/briefings.yml) overrides these.
 title = "China's industrial internet: targets and progress"
 policies = "all"  # "all", or a list of policy ids from data/policies.csv
-as_of = "2026-11-23"  # the date the status of each target is computed for (YYYY-MM-DD)
+as_of = "2026-11-29"  # the date the status of each target is computed for (YYYY-MM-DD)
 language = "en"  # policy names in "en", "zh" or "both"
 due_window_months = 12  # a target is "due soon" when its deadline is within this many months
 data_dir = None  # None: the project's data/
@@ -48,12 +48,28 @@ b.policies_table()
 # %% [markdown]
 # ## Targets
 #
-# "Latest evidence" is the reported figure that decided the status. A target is **overdue** when its
-# deadline has passed and no reported figure settles it: that is a gap in what is known, not proof of
-# failure.
+# "What is known" gives the figure that decided the status, the last known figure where none did, an
+# official claim, the last search for a result, and for open targets the trend so far. A target with
+# **no result found** is a gap in what is known, not proof of failure.
 
 # %%
 b.targets_table()
+
+# %% [markdown]
+# ## Lineage
+#
+# Targets that carry on, or replace, a target of an earlier plan on the same measure.
+
+# %%
+b.lineage()
+
+# %% [markdown]
+# ## Reported results
+#
+# Figures and statements reported under these policies that measure none of their targets.
+
+# %%
+b.reported_results()
 
 # %% [markdown]
 # ## Money
@@ -77,12 +93,9 @@ b.progress_chart()
 
 # %% [markdown]
 # ## How status is decided
-#
-# *Met*: a figure reported by the briefing date meets the target, for a time on or before its deadline.
-# *Missed*: the deadline has passed and a figure for the deadline or later falls short. *Overdue*: the
-# deadline has passed and nothing reported settles it. *Due soon*: the deadline falls within the window
-# set for this briefing. *Upcoming*: further off. *Qualitative*: no number to test. A year-only
-# deadline means the end of that year.
+
+# %%
+b.status_rules()
 
 # %% [markdown]
 # ## Sources

@@ -2,7 +2,7 @@
 # Parameters: the build (reports/briefings.yml) overrides these.
 title = "China's industrial internet: the whole portfolio"
 policies = "all"  # "all", or a list of policy ids from data/policies.csv
-as_of = "2026-11-23"  # the date the status of each target is computed for (YYYY-MM-DD)
+as_of = "2026-11-29"  # the date the status of each target is computed for (YYYY-MM-DD)
 language = "en"  # policy names in "en", "zh" or "both"
 due_window_months = 12  # a target is "due soon" when its deadline is within this many months
 data_dir = None  # None: the project's data/
@@ -61,6 +61,28 @@ money_by_period(b)
 
 # %%
 b.progress_chart()
+
+# %% [markdown]
+# ## Lineage
+#
+# Targets that carry on, or replace, a target of an earlier plan on the same measure.
+
+# %%
+b.lineage()
+
+# %% [markdown]
+# ## Reported results
+#
+# Figures and statements that measure no target in the data.
+
+# %%
+b.reported_results()
+
+# %% [markdown]
+# ## How status is decided
+
+# %%
+b.status_rules()
 
 # %% [markdown]
 # ## Sources

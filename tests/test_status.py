@@ -43,48 +43,52 @@ def test_comparators(comparator, target, top, value, qualifier, expected) -> Non
 
 
 def test_qualitative_whatever_the_date() -> None:
-    assert classify("qualitative", None, None, D, [], date(2030, 1, 1))[0] == "qualitative"
+    assert classify("qualitative", None, None, D, [], date(2030, 1, 1)).status == "qualitative"
 
 
 def test_met_early_and_met_on_the_deadline() -> None:
-    assert classify("at-least", 120, None, D, [ev(156, date(2021, 10, 20))], date(2022, 1, 1))[0] == "met"
-    assert classify("at-least", 120, None, D, [ev(120, D)], D)[0] == "met"
+    assert classify("at-least", 120, None, D, [ev(156, date(2021, 10, 20))], date(2022, 1, 1)).status == "met"
+    assert classify("at-least", 120, None, D, [ev(120, D)], D).status == "met"
 
 
 def test_evidence_reported_after_as_of_does_not_count() -> None:
     evidence = [ev(156, date(2021, 10, 1), reported=date(2021, 10, 20))]
-    status, used = classify("at-least", 120, None, D, evidence, date(2021, 10, 19), due_window_months=12)
-    assert (status, used) == ("upcoming", None)
-    assert classify("at-least", 120, None, D, evidence, date(2021, 10, 20))[0] == "met"
+    a = classify("at-least", 120, None, D, evidence, date(2021, 10, 19), due_window_months=12)
+    assert (a.status, a.decided_by, a.latest) == ("upcoming", None, None)
+    assert classify("at-least", 120, None, D, evidence, date(2021, 10, 20)).status == "met"
 
 
 def test_deadline_exactly_on_as_of_has_not_passed() -> None:
-    assert classify("at-least", 120, None, D, [], D)[0] == "due-soon"
-    assert classify("at-least", 120, None, D, [], date(2024, 1, 1))[0] == "overdue"
+    assert classify("at-least", 120, None, D, [], D).status == "due-soon"
+    assert classify("at-least", 120, None, D, [], date(2024, 1, 1)).status == "overdue"
 
 
 def test_due_soon_window_boundaries() -> None:
     as_of = date(2022, 12, 31)
-    assert classify("at-least", 1, None, D, [], as_of, due_window_months=12)[0] == "due-soon"
-    assert classify("at-least", 1, None, D, [], date(2022, 12, 30), due_window_months=12)[0] == "upcoming"
-    assert classify("at-least", 1, None, D, [], as_of, due_window_months=0)[0] == "upcoming"
+    assert classify("at-least", 1, None, D, [], as_of, due_window_months=12).status == "due-soon"
+    assert classify("at-least", 1, None, D, [], date(2022, 12, 30), due_window_months=12).status == "upcoming"
+    assert classify("at-least", 1, None, D, [], as_of, due_window_months=0).status == "upcoming"
 
 
 def test_missed_needs_evidence_at_or_after_the_deadline() -> None:
     old = ev(59.4, date(2023, 4, 30))
-    assert classify("at-least", 68, None, date(2025, 12, 31), [old], date(2026, 6, 1))[0] == "overdue"
+    assert classify("at-least", 68, None, date(2025, 12, 31), [old], date(2026, 6, 1)).status == "overdue"
     final = ev(66.0, date(2025, 12, 31), reported=date(2026, 3, 1))
-    status, used = classify("at-least", 68, None, date(2025, 12, 31), [old, final], date(2026, 6, 1))
-    assert (status, used) == ("missed", final)
+    a = classify("at-least", 68, None, date(2025, 12, 31), [old, final], date(2026, 6, 1))
+    assert (a.status, a.decided_by) == ("missed", final)
 
 
-def test_reaching_the_target_after_the_deadline_is_missed() -> None:
+def test_reaching_the_target_only_after_the_deadline_settles_nothing() -> None:
     late = ev(130, date(2024, 6, 30), reported=date(2024, 7, 1))
-    assert classify("at-least", 120, None, D, [late], date(2025, 1, 1))[0] == "missed"
+    a = classify("at-least", 120, None, D, [late], date(2025, 1, 1))
+    assert (a.status, a.decided_by, a.latest) == ("overdue", None, late)
+    # Short of the goal after the deadline: missed, whatever came later.
+    short = ev(110, date(2024, 1, 31), reported=date(2024, 2, 1))
+    assert classify("at-least", 120, None, D, [short, late], date(2025, 1, 1)).status == "missed"
 
 
 def test_no_deadline_is_upcoming_until_met() -> None:
-    assert classify("at-least", 1, None, None, [], date(2040, 1, 1))[0] == "upcoming"
+    assert classify("at-least", 1, None, None, [], date(2040, 1, 1)).status == "upcoming"
 
 
 def test_shipped_data_statuses() -> None:

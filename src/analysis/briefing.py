@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
-from .status import STATUSES
+from .status import ABOUT_TOLERANCE, NEEDS_ACCELERATION, ON_TRACK, STATUSES
 from .validate import BIDI_CONTROLS
 
 if TYPE_CHECKING:
@@ -28,9 +28,13 @@ if TYPE_CHECKING:
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff《》“”"
 _CJK = re.compile(rf"[\u3000-\u303f{_HAN}\uff00-\uffef]+(?:[\s\d.%~\-+()（）]*[{_HAN}]+)*")
-STATUS_TEXT = {"met": "met", "missed": "missed", "overdue": "overdue", "due-soon": "due soon",
-               "upcoming": "upcoming", "qualitative": "qualitative"}
+STATUS_TEXT = {"met": "met", "missed": "missed", "claimed": "claimed, no figure", "not-found": "no result found",
+               "overdue": "overdue", "due-soon": "due soon", "upcoming": "upcoming", "qualitative": "qualitative"}
+TREND_TEXT = {"on-track": "on track", "needs-acceleration": "needs acceleration", "off-track": "off track",
+              "moving-away": "moving away"}
 GRADE_TEXT = {"official": "official", "major-media": "major media", "secondary": "secondary", "weak": "weak"}
+GRADE_RANK = {"official": 0, "major-media": 1, "secondary": 2, "weak": 3}
+BINDING_TEXT = {"binding": "binding (约束性)", "anticipatory": "anticipatory (预期性)"}
 
 
 _BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
@@ -131,20 +135,31 @@ class Briefing:
         self.as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
         self.language = language
         self.due_window_months = due_window_months
-        self.ds: Dataset = load(Path(data_dir) if data_dir else paths.DATA_DIR)
-        known = list(self.ds.policies["id"])
+        everything = load(Path(data_dir) if data_dir else paths.DATA_DIR)
+        known = list(everything.policies["id"])
         if policies == "all" or policies is None:
-            self.policy_ids = known
+            selected = known
         elif isinstance(policies, str):
             raise ValueError(f"policies must be 'all' or a list of policy ids, got the string {policies!r}")
         else:
             unknown = [p for p in policies if p not in known]
             if unknown:
                 raise ValueError(f"unknown policy id(s): {', '.join(unknown)}")
-            self.policy_ids = list(policies)
+            selected = list(policies)
+        # As of means as of: only what existed on the status date is shown, in every section.
+        self.ds: Dataset = everything.known_at(self.as_of)
+        issued = set(self.ds.policies["id"])
+        self.policy_ids = [p for p in selected if p in issued]
+        self.later_policies = [p for p in selected if p not in issued]
+        """Selected policies issued after the status date: not shown, only counted."""
         self.figures_dir = Path(figures_dir) if figures_dir else None
         self.status = target_status(self.ds, self.as_of, due_window_months)
         self.citations = Citations()
+        grades = dict(zip(self.ds.sources["id"], self.ds.sources["grade"].astype(str), strict=True))
+        self._grade = grades
+        self._also: dict[tuple[str, str], list[str]] = {}
+        for c in self.ds.citations.itertuples(index=False):
+            self._also.setdefault((str(c.table), str(c.row_id)), []).append(str(c.source_id))
         self.facts, self.baseline = self._snapshot(compare_to, previous_facts)
         if facts_file:
             from .files import write_atomic
@@ -172,9 +187,24 @@ class Briefing:
 
     @property
     def targets(self) -> pd.DataFrame:
-        t = self.ds.targets.merge(self.status[["target_id", "status", "evidence_id", "evidence_value"]],
-                                  left_on="id", right_on="target_id")
+        """The selected policies' targets with their status columns (see ``analysis.status``)."""
+        columns = [c for c in self.status.columns if c not in ("policy_id", "deadline")]
+        t = self.ds.targets.merge(self.status[columns], left_on="id", right_on="target_id")
         return t[t["policy_id"].isin(self.policy_ids)].sort_values(["deadline", "id"], na_position="last")
+
+    def cite_row(self, table: str, row_id: object, source_id: object) -> str:
+        """Citation marks for a row: its own source and its corroborating ones, the best-graded first."""
+        if _missing(source_id):
+            return ""
+        own = str(source_id)
+        ids = [own] + [s for s in self._also.get((table, str(row_id)), []) if s != own]
+        ids.sort(key=lambda s: GRADE_RANK.get(self._grade.get(s, "weak"), 9))  # stable: own first among equals
+        return "".join(self.citations.cite(s) for s in ids)
+
+    def outcome(self, outcome_id: object) -> Any:
+        """One outcome row by id."""
+        o = self.ds.outcomes
+        return o[o["id"] == str(outcome_id)].iloc[0]
 
     @property
     def investments(self) -> pd.DataFrame:
@@ -231,7 +261,12 @@ class Briefing:
         return Html("".join(parts))
 
     def key_figures(self) -> Html:
-        """Counts of policies, targets by status and amounts of money on record, as a row of boxes."""
+        """Where the targets stand, with denominators, so that a reader of this section alone is not misled.
+
+        Boxes: policies, targets, then each status with its count; below them one sentence on the targets
+        past their deadline (how many are settled by a figure, and what is known about the rest), and one
+        on the open targets with a trend.
+        """
         t = self.targets
         counts = t["status"].value_counts()
         boxes = [(str(len(self.policies)), "policies"), (str(len(t)), "targets")]
@@ -242,7 +277,43 @@ class Briefing:
             boxes.append((str(len(amounts)), "amounts of money on record"))
         cells = "".join(f'<div class="kf"><div class="kf-n">{esc(n)}</div><div class="kf-l">{esc(label)}</div></div>'
                         for n, label in boxes)
-        return Html(f'<div class="key-figures">{cells}</div>')
+        parts = [f'<div class="key-figures">{cells}</div>', f"<p>{esc(self.headline())}</p>"]
+        if self.later_policies:
+            later = _count(len(self.later_policies), "selected policy", "selected policies")
+            parts.append(f'<p class="note">Not shown: {later} issued after the status date '
+                         f'({esc(self.as_of.isoformat())}).</p>')
+        return Html("".join(parts))
+
+    def headline(self) -> str:
+        """One sentence on the numeric targets past their deadline, and one on the open ones."""
+        import pandas as pd
+
+        t = self.targets
+        day = pd.Timestamp(self.as_of)
+        numeric = t[t["comparator"] != "qualitative"]
+        past = numeric[numeric["deadline"].notna() & (numeric["deadline"] < day)]
+        n = past["status"].value_counts()
+        settled = int(n.get("met", 0) + n.get("missed", 0))
+        if len(past):
+            share = f" ({settled / len(past):.0%})"
+            rest = [f"{int(n[s])} {what}" for s, what in (
+                ("claimed", "rest on an official claim without a figure"),
+                ("not-found", "have no public result that a search found"),
+                ("overdue", "have not been searched for yet")) if n.get(s, 0)]
+            text = (f"Of {_count(len(past), 'numeric target')} past their deadline, {settled}{share} "
+                    f"{'is' if settled == 1 else 'are'} settled by a reported figure ({int(n.get('met', 0))} met, "
+                    f"{int(n.get('missed', 0))} missed)")
+            text += f"; {_join(rest)}." if rest else "."
+        else:
+            text = "No numeric target is past its deadline."
+        open_ = numeric[numeric["status"].isin(["due-soon", "upcoming"])]
+        if len(open_):
+            trends = open_["trend"].value_counts()
+            judged = [f"{int(trends[k])} {TREND_TEXT[k]}" for k in TREND_TEXT if trends.get(k, 0)]
+            text += (f" Of {_count(len(open_), 'open target')}, " + (
+                f"{_join(judged)} by the growth so far" if judged else "none has two figures to judge a trend by")
+                + ".")
+        return text
 
     def _show(self, fig: Figure, name: str) -> Svg:
         import io
@@ -294,34 +365,134 @@ class Briefing:
         rows = []
         for _, p in self.policies.iterrows():
             period = period_text(p["period_start"], p["period_end"])
+            doc = "" if _missing(p["doc_number"]) else f'<div class="printed">{esc(p["doc_number"])}</div>'
             rows.append(
-                f"<tr><td>{self._title(p)}</td><td>{esc(p['issuer'])}</td>"
+                f"<tr><td>{self._title(p)}{doc}{_note(p['note'])}</td><td>{esc(p['issuer'])}</td>"
                 f"<td class='nowrap'>{plain_date(p['issued'], p['issued_precision'])}</td>"
-                f"<td class='nowrap'>{esc(period)}</td><td>{self.citations.cite(p['source_id'])}</td></tr>")
+                f"<td class='nowrap'>{esc(period)}</td><td>{self.cite_row('policies', p['id'], p['source_id'])}</td></tr>")
         return Html(_table(["Policy", "Issued by", "Issued", "Period", "Source"], rows))
 
     def targets_table(self) -> Html:
+        """One row per target: the goal, its deadline, its status and what is known about it."""
         rows = []
+        descriptions = dict(zip(self.ds.targets["id"], self.ds.targets["description_en"], strict=True))
         for _, t in self.targets.iterrows():
-            goal = goal_text(t)
-            printed = _printed(t["as_printed"])
             desc = esc(t["description_en"])
             if self.language != "en" and not _missing(t["description_zh"]):
                 desc += f' <span lang="zh-Hans">({esc(t["description_zh"])})</span>'
-            evidence = ""
-            if not _missing(t["evidence_id"]):
-                o = self.ds.outcomes.set_index("id").loc[str(t["evidence_id"])]
-                evidence = (f"{plain_number(float(o['value']))} ({plain_date(o['reported'], o['reported_precision'])}) "
-                            f"{self.citations.cite(o['source_id'])}")
+            extra = _printed(t["as_printed"])
+            if not _missing(t["binding"]):
+                extra += f'<div class="printed">{esc(BINDING_TEXT[str(t["binding"])])}</div>'
+            if not _missing(t["follows"]) and str(t["follows"]) in descriptions:
+                extra += (f'<div class="printed">continues an earlier target: '
+                          f'{esc(str(descriptions[str(t["follows"])]).rstrip("."))} (see Lineage)</div>')
+            extra += _note(t["note"])
             status = str(t["status"])
+            badge = _badge(status)
+            if status == "not-found":
+                badge += f'<div class="printed">checked {esc(t["checked"].strftime("%Y-%m"))}</div>'
+            if not _missing(t["trend"]):
+                badge += f'<div class="trend trend-{esc(t["trend"])}">{TREND_TEXT[str(t["trend"])]}</div>'
             rows.append(
-                f"<tr><td>{desc}{printed}</td><td class='nowrap'>{esc(goal)}</td>"
+                f"<tr><td>{desc}{extra}</td><td>{esc(goal_text(t))}</td>"
                 f"<td class='nowrap'>{deadline_text(t['deadline'], t['deadline_precision'])}</td>"
-                f"<td><span class='status status-{status}'>{STATUS_TEXT[status]}</span></td>"
-                f"<td>{evidence}</td><td>{self.citations.cite(t['source_id'])}</td></tr>")
+                f"<td>{badge}</td><td>{self.evidence_text(t)}</td>"
+                f"<td>{self.cite_row('targets', t['id'], t['source_id'])}</td></tr>")
         if not rows:
             return Html('<p class="note">No targets are recorded for these policies.</p>')
-        return Html(_table(["Target", "Goal", "Due", "Status", "Latest evidence", "Source"], rows))
+        return Html(_table(["Target", "Goal", "Due", "Status", "What is known", "Source"], rows, "targets"))
+
+    def _figure(self, outcome_id: object) -> str:
+        """A reported figure with its qualifier, unit, date and sources: 'more than 350,000 enterprises (2020-09) [4]'."""
+        o = self.outcome(outcome_id)
+        return (f"{esc(figure_text(float(o['value']), str(o['qualifier']), str(o['unit'])))} ({esc(when_text(o))}) "
+                f"{self.cite_row('outcomes', o['id'], o['source_id'])}")
+
+    def evidence_text(self, t: Any) -> str:
+        """What is known about a target: the deciding figure, the latest figure, a claim, a search, a trend."""
+        status = str(t["status"])
+        parts = []
+        if status in ("met", "missed"):
+            parts.append(self._figure(t["evidence_id"]))
+            if status == "missed" and not _missing(t["share_of_goal"]):
+                parts.append(f"reached {t['share_of_goal']:.0%} of the goal")
+        if status == "claimed":
+            c = self.outcome(t["claim_id"])
+            said = f": {esc(c['as_printed'])}" if not _missing(c["as_printed"]) else ""
+            parts.append(f"claimed complete, no figure{said} ({esc(when_text(c))}) "
+                         f"{self.cite_row('outcomes', c['id'], c['source_id'])}")
+        if not _missing(t["latest_id"]) and (status not in ("met", "missed") or t["latest_id"] != t["evidence_id"]):
+            parts.append(f"last known: {self._figure(t['latest_id'])}")
+        if status == "not-found":
+            parts.append(f"No public report found. <span class='note'>Searched {esc(t['checked'].strftime('%Y-%m'))} "
+                         f"for: {esc(t['looked_for'])}</span>")
+        elif status == "overdue":
+            parts.append("no result known, and no search recorded yet")
+        if not _missing(t["trend"]):
+            parts.append(
+                f"{TREND_TEXT[str(t['trend'])]}: {_rate(t['trend_observed_rate'])} a year from "
+                f"{esc(plain_number(t['trend_start_value']))} ({t['trend_start_date']:%Y-%m}) to "
+                f"{esc(plain_number(t['trend_end_value']))} ({t['trend_end_date']:%Y-%m}); "
+                f"{_rate(t['trend_needed_rate'])} a year needed to reach the goal by the deadline")
+        return "<br>".join(parts)
+
+    def lineage(self) -> Html:
+        """Targets that continue or replace an earlier plan's target, as chains from the first to the last."""
+        t = self.ds.targets.merge(self.status[["target_id", "status"]], left_on="id", right_on="target_id")
+        rows = {str(r["id"]): r for _, r in t.iterrows()}
+        after: dict[str, list[str]] = {}
+        for tid, r in rows.items():
+            if not _missing(r["follows"]) and str(r["follows"]) in rows:
+                after.setdefault(str(r["follows"]), []).append(tid)
+        titles = dict(zip(self.ds.policies["id"], self.ds.policies["title_en"], strict=True))
+        shown = set(self.targets["id"])
+        chains, seen = [], set()
+        for tid in sorted(rows, key=lambda k: (rows[k]["deadline"], k)):
+            r = rows[tid]
+            if tid in seen or not (_missing(r["follows"]) or str(r["follows"]) not in rows) or tid not in after:
+                continue
+            chain, queue = [], [tid]
+            while queue:
+                k = queue.pop(0)
+                chain.append(k)
+                queue += sorted(after.get(k, []), key=lambda x: (rows[x]["deadline"], x))
+            seen.update(chain)
+            if shown.intersection(chain):
+                chains.append(chain)
+        if not chains:
+            return Html('<p class="note">No target of these policies continues, or is continued by, another '
+                        "plan's target.</p>")
+        parts = []
+        for chain in chains:
+            items = []
+            for k in chain:
+                r = rows[k]
+                items.append(f"<li>{esc(titles.get(r['policy_id'], r['policy_id']))}: {esc(goal_text(r))} by "
+                             f"{deadline_text(r['deadline'], r['deadline_precision'])} {_badge(str(r['status']))} "
+                             f"{self.cite_row('targets', k, r['source_id'])}</li>")
+            parts.append(f'<p class="since-group">{esc(rows[chain[0]]["metric"])}</p>'
+                         f'<ol class="lineage">{"".join(items)}</ol>')
+        return Html("".join(parts))
+
+    def reported_results(self) -> Html:
+        """Reported figures and claims that measure no target: what else is known about these policies."""
+        o = self.ds.outcomes
+        linked = o["target_id"].notna()
+        everything = len(self.policy_ids) == len(self.ds.policies)
+        mine = o[~linked] if everything else o[~linked & o["policy_id"].isin(self.policy_ids)]
+        if mine.empty:
+            return Html('<p class="note">No other reported results are recorded for these policies.</p>')
+        mine = mine.assign(_when=mine["refers_to"].fillna(mine["reported"])).sort_values(["metric", "_when", "id"])
+        rows = []
+        for _, r in mine.iterrows():
+            if _missing(r["value"]):
+                figure = "claim, no figure"
+            else:
+                figure = esc(figure_text(float(r["value"]), str(r["qualifier"]), str(r["unit"])))
+            rows.append(f"<tr><td>{esc(r['metric'])}{_note(r['note'])}</td>"
+                        f"<td>{figure}{_printed(r['as_printed'])}</td><td class='nowrap'>{esc(when_text(r))}</td>"
+                        f"<td>{self.cite_row('outcomes', r['id'], r['source_id'])}</td></tr>")
+        return Html(_table(["Measure", "Figure", "For", "Source"], rows))
 
     def investments_table(self) -> Html:
         rows = []
@@ -331,7 +502,7 @@ class Briefing:
             period = period_text(i["period_start"], i["period_end"])
             rows.append(f"<tr><td>{esc(i['funded'])}</td><td class='nowrap'>{esc(amount)}{printed}</td>"
                         f"<td>{esc(i['kind'])}</td><td class='nowrap'>{esc(period)}</td>"
-                        f"<td>{self.citations.cite(i['source_id'])}</td></tr>")
+                        f"<td>{self.cite_row('investments', i['id'], i['source_id'])}</td></tr>")
         if not rows:
             return Html("")
         return Html(_table(["What", "Amount", "Kind", "Period", "Source"], rows))
@@ -342,18 +513,54 @@ class Briefing:
         items = []
         for source_id, number in sorted(self.citations.numbers.items(), key=lambda kv: kv[1]):
             s = src.loc[source_id]
-            link = esc(s["title"])
+            link = (f'<span lang="ja">{html.escape(str(s["title"]).translate(_BIDI))}</span>'
+                    if str(s["language"]) == "ja" else esc(s["title"]))
             if not _missing(s["url"]):
                 url = html.escape(str(s["url"]), quote=True)
                 link = f'<a href="{url}">{link}</a>' if str(s["url"]).startswith(("http://", "https://")) else link
             published = f", {esc(plain_date(s['published'], s['published_precision']))}" if not _missing(
                 s["published"]) else ""
             grade = str(s["grade"])
+            late = ""
+            if not _missing(s["published"]) and s["published"].date() > self.as_of:
+                late = ' <span class="late">published after the status date</span>'
             items.append(f'<li id="source-{number}" value="{number}">{link}. {esc(s["publisher"])}{published}. '
-                         f'<span class="grade grade-{grade}">{GRADE_TEXT[grade]}</span></li>')
+                         f'<span class="grade grade-{grade}">{GRADE_TEXT[grade]}</span>{late}</li>')
         grades = ("Grades: official (government site or briefing); major media; secondary (trade press, law "
                   "firms, institutes); weak (aggregators, mirrors, machine translations: check before relying).")
         return Html(f'<ol class="sources">{"".join(items)}</ol><p class="note">{grades}</p>')
+
+
+    def status_rules(self) -> Html:
+        """How each status is decided, in plain words (the rules of ``analysis.status``)."""
+        window = _count(self.due_window_months, "month")
+        items = [
+            ("met", "a figure reported by the status date reaches the goal, for a time on or before the "
+                    "deadline. A plan that says it will build or cultivate N sets a floor: more than N counts."),
+            ("missed", "the deadline has passed and a figure for the deadline or later falls short. The table "
+                       "says how much of the goal it reached."),
+            ("claimed", "no figure settles the target, but an official statement says the task was completed. "
+                        "A claim is not a measurement, so it never counts as met."),
+            ("not-found", "the deadline has passed, no figure settles it, and a search of public reports found "
+                          "none; the table says when the search was made and what it looked for. This is a gap "
+                          "in what is known, not proof of failure."),
+            ("overdue", "the deadline has passed and nothing settles it, and no search has been recorded yet."),
+            ("due-soon", f"the deadline falls within {window} of the status date."),
+            ("upcoming", "the deadline is further off, or no date is printed."),
+            ("qualitative", "the goal has no number to test."),
+        ]
+        rules = "".join(f"<li>{_badge(s)} {esc(text)}</li>" for s, text in items)
+        trend = (f"<p>For open targets with two figures in time (or a baseline and a figure), the trend compares "
+                 f"the growth rate so far with the rate needed to reach the goal by the deadline, both as compound "
+                 f"annual rates from the first figure: at least {ON_TRACK:.0%} of the needed rate is "
+                 f"<em>on track</em>, {NEEDS_ACCELERATION:.0%} to {ON_TRACK:.0%} <em>needs acceleration</em>, "
+                 f"less <em>off track</em>, and a move away from the goal <em>moving away</em>. The figures and rates are "
+                 f"in the table and in facts.json, so the sum can be redone.</p>")
+        basis = (f"<p>Only what was known on {esc(self.as_of.isoformat())} counts: figures reported later, and "
+                 f"policies, amounts and sources from after that date, are left out. A year-only deadline means "
+                 f"the end of that year. A figure stated as a lower bound (\u201cmore than 8,000\u201d) counts only as "
+                 f"that bound; \u201cabout\u201d a goal means within {ABOUT_TOLERANCE:.0%} of it.</p>")
+        return Html(f'<ul class="rules">{rules}</ul>{trend}{basis}')
 
 
 _FAMILIES = re.compile(r"font-family: ([^;\"]+)")
@@ -375,19 +582,48 @@ def _printed(value: object) -> str:
     return "" if _missing(value) else f'<div class="printed">as printed: {esc(value)}</div>'
 
 
+def _note(value: object) -> str:
+    """A curator's note, small, under the row it qualifies."""
+    return "" if _missing(value) else f'<div class="note">{esc(value)}</div>'
+
+
+def _rate(value: float) -> str:
+    return f"{value:+.1%}"
+
+
+def _join(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def figure_text(value: float, qualifier: str, unit: str) -> str:
+    """A reported figure as printed in English: 'more than 350,000 enterprises', 'about 71.5%'."""
+    sign = {"about": "about ", "at-least": "at least ", "more-than": "more than "}.get(qualifier, "")
+    number = plain_number(value)
+    return f"{sign}{number}%" if unit == "%" else f"{sign}{number} {unit}"
+
+
+def when_text(o: Any) -> str:
+    """The time a reported figure describes (its report date where none is given), at its precision."""
+    if not _missing(o["refers_to"]):
+        return plain_date(o["refers_to"], o["refers_to_precision"])
+    return plain_date(o["reported"], o["reported_precision"])
+
+
 def _badge(status: str | None) -> str:
     if status not in STATUS_TEXT:
         return esc(status or "none")
     return f"<span class='status status-{status}'>{STATUS_TEXT[status]}</span>"
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
-def _table(header: list[str], rows: list[str]) -> str:
+def _table(header: list[str], rows: list[str], kind: str = "") -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
-    return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return (f'<table class="data{" " + kind if kind else ""}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def _year_text(value: object) -> str:

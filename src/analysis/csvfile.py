@@ -100,6 +100,11 @@ def read_csv(path: Path, label: str, expected: list[str]) -> CsvFile:
     header_line, header = records[0]
     header = [h.strip().encode("utf-8", "surrogateescape").decode("utf-8", "replace") or f"(unnamed column {i})"
               for i, h in enumerate(header, start=1)]
+    delimiter = _other_delimiter(header, expected)
+    if delimiter:
+        problem(header_line, WHOLE, f"this file uses {delimiter} as its delimiter, not ',': save it as "
+                "comma-separated values (CSV UTF-8); no row was checked")
+        return unreadable()
     seen: set[str] = set()
     for name in header:
         if name in seen:
@@ -114,6 +119,13 @@ def read_csv(path: Path, label: str, expected: list[str]) -> CsvFile:
                     f"unknown column {name!r}: not in datapackage.json (expected {', '.join(expected)})")
     if set(header) == set(expected) and header != expected and len(header) == len(expected):
         problem(header_line, WHOLE, f"columns are out of order: datapackage.json lists {', '.join(expected)}")
+    if header != expected:
+        # Every row would be read against the wrong columns: one cascade of errors per row. Say it once.
+        problem(header_line, WHOLE, f"the header does not match datapackage.json, so no row was checked: "
+                f"fix the header first (expected {', '.join(expected)})")
+        if encoding_problem is not None:
+            problems.append(encoding_problem)
+        return CsvFile(label, header, [], problems, readable=False)
 
     rows: list[Row] = []
     for line, record in records[1:]:
@@ -134,3 +146,16 @@ def read_csv(path: Path, label: str, expected: list[str]) -> CsvFile:
     if encoding_problem is not None and not any("UTF-8" in p.message for p in problems):
         problems.append(encoding_problem)
     return CsvFile(label, header, rows, problems, readable=True)
+
+
+_DELIMITERS = {";": "';' (semicolons)", "\t": "tabs", "|": "'|'"}
+
+
+def _other_delimiter(header: list[str], expected: list[str]) -> str | None:
+    """The delimiter a spreadsheet saved the file with, when it is not a comma (Excel in many locales: ';')."""
+    if len(expected) < 2 or len(header) != 1:
+        return None
+    for char, name in _DELIMITERS.items():
+        if header[0].count(char) >= 1:
+            return name
+    return None

@@ -13,7 +13,8 @@ silently coerced. Types in the frames:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +36,40 @@ class Dataset:
     investments: pd.DataFrame
     outcomes: pd.DataFrame
     citations: pd.DataFrame
+    checks: pd.DataFrame
     version: str
+
+    def known_at(self, as_of: date | str) -> Dataset:
+        """The data as it stood on ``as_of``: what a briefing dated then may show.
+
+        Dropped: policies issued after ``as_of`` (with their targets and money), amounts and outcomes
+        reported after it, checks made after it, bodies founded after it, and corroborating citations
+        from sources published after it. Rows with no date are kept. Sources stay (a briefing marks a
+        cited source published after its date).
+        """
+        day = pd.Timestamp(date.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
+
+        def known(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+            return frame[frame[column].isna() | (frame[column] <= day)]
+
+        policies = known(self.policies, "issued")
+        ids = set(policies["id"])
+        targets = self.targets[self.targets["policy_id"].isin(ids)]
+        investments = known(self.investments[self.investments["policy_id"].isin(ids)], "reported")
+        outcomes = known(self.outcomes, "reported")
+        outcomes = outcomes[(outcomes["policy_id"].isna() | outcomes["policy_id"].isin(ids))
+                            & (outcomes["target_id"].isna() | outcomes["target_id"].isin(set(targets["id"])))]
+        checks = known(self.checks[self.checks["target_id"].isin(set(targets["id"]))], "checked")
+        bodies = known(self.bodies, "founded")
+        present = {"policies": ids, "bodies": set(bodies["id"]), "targets": set(targets["id"]),
+                   "investments": set(investments["id"]), "outcomes": set(outcomes["id"])}
+        late = set(known(self.sources, "published")["id"]) ^ set(self.sources["id"])
+        citations = self.citations[[str(row_id) in present.get(str(table), set()) and str(source) not in late
+                                    for table, row_id, source in zip(self.citations["table"], self.citations["row_id"],
+                                                                     self.citations["source_id"], strict=True)]]
+        frames = {"policies": policies, "bodies": bodies, "targets": targets, "investments": investments,
+                  "outcomes": outcomes, "checks": checks, "citations": citations}
+        return replace(self, **{k: v.reset_index(drop=True) for k, v in frames.items()})
 
 
 def _frame(table: Table, rows: list[dict[str, str]]) -> pd.DataFrame:
@@ -72,4 +106,8 @@ def load(data_dir: Path | str) -> Dataset:
         raise DataError(report.errors)
     assert report.package is not None  # no errors means the descriptor was read
     frames = {t.name: _frame(t, [r.values for r in report.rows[t.name]]) for t in report.package.tables}
+    if "checks" not in frames:  # a package from before checks.csv existed: no searches recorded
+        frames["checks"] = pd.DataFrame({"target_id": pd.Series(dtype="string"),
+                                         "checked": pd.Series(dtype="datetime64[ns]"),
+                                         "looked_for": pd.Series(dtype="string"), "note": pd.Series(dtype="string")})
     return Dataset(version=report.version, **frames)

@@ -15,7 +15,7 @@ from typing import Any
 # Columns holding ISO 8601 dates at the precision the source gives (see analysis.dates).
 PARTIAL_DATE_COLUMNS = frozenset(
     {"published", "issued", "period_start", "period_end", "baseline_date", "deadline", "founded",
-     "reported", "refers_to"}
+     "reported", "refers_to", "checked"}
 )
 # Of those, the ones that stand for the end of their period when loaded (a deadline of 2023 is 2023-12-31).
 END_OF_PERIOD_COLUMNS = frozenset({"period_end", "deadline"})
@@ -39,6 +39,9 @@ class Field:
     pattern: re.Pattern[str] | None = None
     format: str | None = None
     description: str = ""
+    minimum: float | str | None = None
+    """Lowest allowed value (a number, or an ISO date for a date field), from ``constraints``."""
+    maximum: float | str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ def read_package(data_dir: Path) -> Package:
                         pattern=re.compile(pattern) if pattern else None,
                         format=f.get("format"),
                         description=f.get("description", ""),
+                        minimum=cons.get("minimum"),
+                        maximum=cons.get("maximum"),
                     )
                 )
             pk = schema.get("primaryKey", [])

@@ -27,10 +27,11 @@ SINGULAR = {"policies": "policy", "targets": "target", "investments": "amount"}
 # The fields whose change is a revision a reader should hear about, in the order they are listed.
 REVISED = {
     "policies": ("title", "issued", "period"),
-    "targets": ("goal", "deadline", "as_printed", "evidence"),
+    "targets": ("goal", "deadline", "as_printed", "evidence", "latest"),
     "investments": ("amount", "as_printed", "period", "kind"),
 }
-FIELD_TEXT = {"goal": "goal", "deadline": "deadline", "as_printed": "as printed", "evidence": "latest evidence",
+FIELD_TEXT = {"goal": "goal", "deadline": "deadline", "as_printed": "as printed", "evidence": "deciding figure",
+              "latest": "last known figure",
               "amount": "amount", "period": "period", "kind": "kind", "title": "title", "issued": "issued"}
 
 
@@ -43,24 +44,36 @@ class SnapshotError(ValueError):
 
 def take(b: Briefing) -> dict[str, Any]:
     """The facts a briefing shows, as plain JSON-ready values (no baseline)."""
-    from .briefing import deadline_text, goal_text, money_text, period_text, plain_date, plain_number
+    from .briefing import deadline_text, figure_text, goal_text, money_text, period_text, plain_date, when_text
 
     policies = {
         str(p["id"]): {"title": str(p["title_en"]), "issued": plain_date(p["issued"], p["issued_precision"]),
                        "period": period_text(p["period_start"], p["period_end"])}
         for _, p in b.policies.iterrows()
     }
-    outcomes = b.ds.outcomes.set_index("id")
+    outcomes = b.ds.outcomes.set_index("id", drop=False)
+
+    def figure(outcome_id: object) -> str | None:
+        if not isinstance(outcome_id, str):
+            return None
+        o = outcomes.loc[outcome_id]
+        return f"{figure_text(float(o['value']), str(o['qualifier']), str(o['unit']))} ({when_text(o)})"
+
     targets = {}
     for _, t in b.targets.iterrows():
-        evidence = None
-        if isinstance(t["evidence_id"], str):
-            o = outcomes.loc[t["evidence_id"]]
-            evidence = f"{plain_number(float(o['value']))} ({plain_date(o['reported'], o['reported_precision'])})"
+        trend = None
+        if isinstance(t["trend"], str):
+            # The inputs, so a reader can redo the sum.
+            trend = {"trend": t["trend"], "from": [float(t["trend_start_value"]), f"{t['trend_start_date']:%Y-%m-%d}"],
+                     "to": [float(t["trend_end_value"]), f"{t['trend_end_date']:%Y-%m-%d}"],
+                     "observed_rate": round(float(t["trend_observed_rate"]), 6),
+                     "needed_rate": round(float(t["trend_needed_rate"]), 6)}
         targets[str(t["id"])] = {
             "policy": str(t["policy_id"]), "description": str(t["description_en"]), "goal": goal_text(t),
             "deadline": deadline_text(t["deadline"], t["deadline_precision"]), "status": str(t["status"]),
-            "evidence": evidence, "as_printed": _text(t["as_printed"]),
+            "evidence": figure(t["evidence_id"]), "latest": figure(t["latest_id"]), "as_printed": _text(t["as_printed"]),
+            "claim": _text(t["claim_id"]), "checked": None if t["checked"] != t["checked"] else f"{t['checked']:%Y-%m}",
+            "trend": trend, "binding": _text(t["binding"]), "follows": _text(t["follows"]),
         }
     investments = {
         str(i["id"]): {"policy": str(i["policy_id"]), "description": str(i["funded"]), "amount": money_text(i),

@@ -32,13 +32,16 @@ LANE = "#f4f4f4"
 STATUS_STYLE: dict[str, tuple[str, str, bool]] = {
     "met": ("#009E73", "o", True),
     "missed": ("#D55E00", "X", True),
+    "claimed": ("#56B4E9", "P", True),
+    "not-found": ("#E69F00", "^", False),
     "overdue": ("#E69F00", "^", True),
     "due-soon": ("#CC79A7", "D", True),
     "upcoming": ("#0072B2", "o", False),
     "qualitative": ("#8c8c8c", "s", False),
 }
 STATUS_LABEL = {
-    "met": "met", "missed": "missed", "overdue": "overdue (no result known)",
+    "met": "met", "missed": "missed", "claimed": "claimed done, no figure",
+    "not-found": "no result found (searched)", "overdue": "overdue, not yet searched",
     "due-soon": "due soon", "upcoming": "upcoming", "qualitative": "qualitative goal",
 }
 KIND_COLOUR = {

@@ -62,6 +62,6 @@ def write_package(root: Path, n_targets: int = 300, n_policies: int = 60, seed: 
     write("policies", policies)
     write("targets", targets)
     write("outcomes", outcomes)
-    for table in ("bodies", "investments", "citations"):
+    for table in ("bodies", "investments", "citations", "checks"):
         write(table, [])
     return data

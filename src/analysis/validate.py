@@ -84,6 +84,8 @@ class _Context:
     data_dir: Path
     files: dict[str, CsvFile]
     problems: list[Problem]
+    broken: set[str] = field(default_factory=set)
+    """Tables whose structure is broken: checks that need all of their rows are skipped."""
 
     def label(self, table: str) -> str:
         return str(self.data_dir / self.package.table(table).path)
@@ -104,8 +106,12 @@ def validate(data_dir: Path | str, archive: Path | str | None = None) -> list[Pr
     return check(data_dir, archive).problems
 
 
-def check(data_dir: Path | str, archive: Path | str | None = None) -> Report:
-    """Like ``validate``, returning a ``Report`` with row counts and archive coverage too."""
+def check(data_dir: Path | str, archive: Path | str | None = None, today: date | None = None) -> Report:
+    """Like ``validate``, returning a ``Report`` with row counts and archive coverage too.
+
+    ``today`` (default: today) decides which targets are past their deadline, for the warning about
+    overdue targets with no record of a check.
+    """
     data_dir = Path(data_dir)
     report = Report()
     try:
@@ -115,10 +121,13 @@ def check(data_dir: Path | str, archive: Path | str | None = None) -> Report:
         return report
 
     report.package = package
-    ctx = _Context(package, data_dir, {}, report.problems)
+    ctx = _Context(package, data_dir, {}, [])
+    structure: list[Problem] = []
     for table in package.tables:
         f = read_csv(data_dir / table.path, str(data_dir / table.path), table.columns)
-        ctx.problems.extend(f.problems)
+        structure.extend(f.problems)
+        if f.problems:
+            ctx.broken.add(table.name)
         if f.readable:
             ctx.files[table.name] = f
             report.rows[table.name] = f.rows
@@ -130,12 +139,17 @@ def check(data_dir: Path | str, archive: Path | str | None = None) -> Report:
             _check_keys(ctx, table)
     _check_citations(ctx)
     _check_rules(ctx)
+    _check_percentages(ctx)
+    _check_lineage(ctx)
     _check_duplicates(ctx)
     _check_printed_figures(ctx)
     _check_unused_sources(ctx)
+    _check_unchecked_overdue(ctx, today or date.today())
     if archive is not None:
         report.archive_checked, report.archive_snapshots = _check_archive(ctx, Path(archive))
-    report.problems.sort(key=lambda p: (p.file, p.line, p.column, p.message))
+    # A broken file (delimiter, header, ragged rows) is the root cause of whatever follows: it comes first,
+    # and the checks that depend on its rows were skipped rather than reported as a cascade.
+    report.problems = sorted(structure) + sorted(ctx.problems)
     return report
 
 
@@ -189,9 +203,13 @@ def _value_problem(fl: Field, value: str) -> str | None:
         return f"{value!r} is not allowed: expected one of {', '.join(fl.enum)}{hint}"
     if fl.name in PARTIAL_DATE_COLUMNS:
         try:
-            parse_partial_date(value)
+            year = parse_partial_date(value).year
         except ValueError as exc:
             return str(exc)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            return f"year {year} in {value!r} is not plausible: expected a year from {FIRST_YEAR} to {LAST_YEAR}"
+    if (fl.minimum is not None or fl.maximum is not None) and (bound := _out_of_range(fl, value)):
+        return bound
     if fl.pattern is not None and not fl.pattern.fullmatch(value):
         if fl.name == "id" or fl.name.endswith("_id"):
             return (f"{value!r} is not a valid id: use lower-case letters, digits and single hyphens "
@@ -201,6 +219,31 @@ def _value_problem(fl: Field, value: str) -> str | None:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
             return f"expected a web address starting with http:// or https://, got {value!r}"
+    return None
+
+
+FIRST_YEAR, LAST_YEAR = 1950, 2099
+"""Plausible years for every date in the data (datapackage.json's date patterns say the same)."""
+
+
+def _range_text(low: object, high: object) -> str:
+    if low is not None and high is not None:
+        return f"from {low} to {high}"
+    return f"{low} or more" if low is not None else f"{high} or less"
+
+
+def _out_of_range(fl: Field, value: str) -> str | None:
+    """The problem with a number or date outside the field's ``minimum``/``maximum``, if any."""
+    if fl.type == "number":
+        if not _NUMBER.fullmatch(value):
+            return None
+        key: float | str = float(value)
+        low = None if fl.minimum is None else float(fl.minimum)
+        high = None if fl.maximum is None else float(fl.maximum)
+    else:
+        key, low, high = value, fl.minimum, fl.maximum  # ISO dates compare as text
+    if (low is not None and key < low) or (high is not None and key > high):  # type: ignore[operator]
+        return f"{value} is out of range: expected {_range_text(fl.minimum, fl.maximum)}"
     return None
 
 
@@ -227,7 +270,7 @@ def _check_keys(ctx: _Context, table: Table) -> None:
             else:
                 seen[key] = row.line
     for fk in table.foreign_keys:
-        if fk.resource not in ctx.files:
+        if fk.resource not in ctx.files or fk.resource in ctx.broken:
             continue
         ref_table = ctx.package.table(fk.resource)
         known = {r[fk.reference] for r in ctx.rows(fk.resource)}
@@ -242,7 +285,7 @@ def _check_keys(ctx: _Context, table: Table) -> None:
 def _check_citations(ctx: _Context) -> None:
     for row in ctx.rows("citations"):
         table = row["table"]
-        if table not in ctx.files or not row["row_id"]:
+        if table not in ctx.files or table in ctx.broken or not row["row_id"]:
             continue
         cited = ctx.index(table).get(row["row_id"])
         if cited is None:
@@ -350,8 +393,94 @@ def _check_rules(ctx: _Context) -> None:
                         f"policy {row['policy_id']!r} differs from its target's policy {target['policy_id']!r}")
 
 
+PERCENT_COLUMNS = {"targets": ("target_value", "target_max", "baseline_value"), "outcomes": ("value",)}
+
+
+def _check_percentages(ctx: _Context) -> None:
+    """A share in % is at most 100 (a change is written with unit '% increase' or '% reduction')."""
+    for table, columns in PERCENT_COLUMNS.items():
+        for row in ctx.rows(table):
+            if row["unit"] != "%":
+                continue
+            for column in columns:
+                if _is_number(row[column]) and float(row[column]) > 100:
+                    ctx.add(table, row.line, column, f"{row[column]} is out of range: a percentage (unit %) is "
+                            "from 0 to 100; for a change use unit '% increase' or '% reduction'")
+
+
+def _check_lineage(ctx: _Context) -> None:
+    """``follows`` names an earlier target: not itself, not a later plan's, and never in a circle."""
+    if "targets" in ctx.broken:
+        return
+    targets = ctx.index("targets")
+    policies = ctx.index("policies")
+    for row in ctx.rows("targets"):
+        earlier = targets.get(row["follows"])
+        if not row["follows"] or earlier is None:
+            continue
+        if earlier["id"] == row["id"]:
+            ctx.add("targets", row.line, "follows", "a target cannot follow itself")
+            continue
+        mine, theirs = (_date(policies[r["policy_id"]], "issued") if r["policy_id"] in policies else None
+                        for r in (row, earlier))
+        if mine and theirs and theirs.first > mine.last:
+            ctx.add("targets", row.line, "follows",
+                    f"follows {earlier['id']!r}, whose policy was issued later ({theirs}, this one {mine}): "
+                    "'follows' names the earlier target")
+        seen = {row["id"]}
+        step = earlier
+        while step is not None and step["follows"]:
+            if step["follows"] in seen or step["id"] in seen:
+                ctx.add("targets", row.line, "follows", f"lineage goes round in a circle through {step['id']!r}")
+                break
+            seen.add(step["id"])
+            step = targets.get(step["follows"])
+
+
+def _check_unchecked_overdue(ctx: _Context, today: date) -> None:
+    """Warn about every target that is plainly overdue today: past due, unsettled, and never searched for."""
+    from .status import Claim, Evidence, claims_for, classify
+
+    if {"targets", "outcomes", "checks"} & ctx.broken:
+        return
+    evidence: dict[str, list[Evidence]] = {}
+    claims: dict[str, list[Claim]] = {}
+    policy_claims: dict[str, list[Claim]] = {}
+    for row in ctx.rows("outcomes"):
+        reported = _date(row, "reported")
+        refers = _date(row, "refers_to") or reported
+        if reported is None or refers is None:
+            continue
+        if not row["value"]:
+            claim = Claim(row["id"], refers.last, reported.first)
+            if row["target_id"]:
+                claims.setdefault(row["target_id"], []).append(claim)
+            elif row["policy_id"]:
+                policy_claims.setdefault(row["policy_id"], []).append(claim)
+        elif row["target_id"] and _is_number(row["value"]):
+            evidence.setdefault(row["target_id"], []).append(
+                Evidence(row["id"], float(row["value"]), row["qualifier"], refers.first, refers.last, reported.first))
+    checked = {row["target_id"] for row in ctx.rows("checks") if (day := _date(row, "checked")) and day.first <= today}
+    for row in ctx.rows("targets"):
+        deadline = _date(row, "deadline")
+        if (deadline is None or deadline.last >= today or row["id"] in checked or row["comparator"] == "qualitative"
+                or not _is_number(row["target_value"])):
+            continue
+        top = float(row["target_max"]) if _is_number(row["target_max"]) else None
+        assessment = classify(row["comparator"], float(row["target_value"]), top, deadline.last,
+                              evidence.get(row["id"], []), today,
+                              claims=claims_for(deadline.last, policy_claims.get(row["policy_id"], []),
+                                                claims.get(row["id"], [])))
+        if assessment.status == "overdue":
+            ctx.add("targets", row.line, "id", f"target {row['id']!r} is past its deadline ({deadline}) with no "
+                    "figure settling it and no record of a search: look for its result, then add the figure to "
+                    "outcomes.csv or the search to checks.csv", "warning")
+
+
 def _check_duplicates(ctx: _Context) -> None:
     for table, columns in DUPLICATE_KEYS.items():
+        if table in ctx.broken:
+            continue
         seen: dict[tuple[str, ...], Row] = {}
         for row in ctx.rows(table):
             key = tuple(row[c] for c in columns)
