@@ -20,7 +20,7 @@ def walkthrough() -> str:
 
 def _contents() -> dict[str, bytes]:
     """The bytes of every file the walkthrough must leave alone: data/ and the list of briefings."""
-    files = sorted((PROJ_ROOT / "data").iterdir()) + [PROJ_ROOT / "reports" / "briefings.yml"]
+    files = [*sorted((PROJ_ROOT / "data").iterdir()), PROJ_ROOT / "reports" / "briefings.yml"]
     return {f.name: f.read_bytes() for f in files if f.is_file()}
 
 
@@ -39,7 +39,8 @@ def test_readme_walkthrough_runs_word_for_word() -> None:
         # step 1: the source row and its archived text
         assert "added source 'example-2026-11-20-platforms'" in out
         # step 4: the typo is caught with the suggestion the README shows
-        assert (f"{scratch}/data/policies.csv:{policy_line}:source_id: unknown source id 'example-2026-11-20-platfroms': not in sources.csv; "
+        assert (f"{scratch}/data/policies.csv:{policy_line}:source_id: unknown source id "
+                "'example-2026-11-20-platfroms': not in sources.csv; "
                 "did you mean 'example-2026-11-20-platforms'?") in out
         assert "validate exit code: 1" in out
         assert "1 printed figures found in 1 archive snapshot(s)" in out
