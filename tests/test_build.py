@@ -220,3 +220,25 @@ def test_bad_data_builds_nothing(data, tmp_path: Path) -> None:
     assert f"targets.csv:{line}:target_value: expected a number" in result.stdout
     assert "nothing was built" in result.stdout
     assert not (tmp_path / "out" / ID).exists()
+
+
+def test_a_briefing_dated_before_most_of_the_data_shows_only_what_was_known(tmp_path: Path) -> None:
+    """As of means as of: a real build dated mid-2019 shows nothing issued, reported or published later."""
+    plans = "[ii-plan-2018-2020, ii-plan-2021-2023, 5g-factory-guide-2022]"
+    listing = tmp_path / "briefings.yml"
+    listing.write_text("defaults:\n  as_of: 2019-06-30\nbriefings:\n  - id: early\n    notebook: briefing.ipynb\n"
+                       f"    parameters:\n      title: Early\n      policies: {plans}\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    result = run_build("--briefings", str(listing), "--reports-dir", str(out), "--jobs", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    facts = json.loads((out / "early" / "facts.json").read_text(encoding="utf-8"))
+    assert set(facts["policies"]) == {"ii-plan-2018-2020"}
+    assert {t["policy"] for t in facts["targets"].values()} == {"ii-plan-2018-2020"}
+    page = (out / "early" / "early.html").read_text(encoding="utf-8")
+    assert "2 selected policies issued after the status date" in page
+    assert "Innovation Development Action Plan (2021-2023)" not in page
+    # No figure reported after the status date, in tables, charts or the evidence column.
+    for year in ("2020-", "2021-", "2023-", "2024-", "2025-", "2026-"):
+        assert not re.search(rf"\({year}\d\d", page), year
+    text = " ".join(PdfReader(out / "early" / "early.pdf").pages[0].extract_text().split())
+    assert "Status as of 2019-06-30" in text

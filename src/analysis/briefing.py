@@ -199,7 +199,7 @@ class Briefing:
         own = str(source_id)
         ids = [own] + [s for s in self._also.get((table, str(row_id)), []) if s != own]
         ids.sort(key=lambda s: GRADE_RANK.get(self._grade.get(s, "weak"), 9))  # stable: own first among equals
-        return "".join(self.citations.cite(s) for s in ids)
+        return " ".join(self.citations.cite(s) for s in ids)  # a space, so a long list can wrap
 
     def outcome(self, outcome_id: object) -> Any:
         """One outcome row by id."""
@@ -445,6 +445,7 @@ class Briefing:
             if not _missing(r["follows"]) and str(r["follows"]) in rows:
                 after.setdefault(str(r["follows"]), []).append(tid)
         titles = dict(zip(self.ds.policies["id"], self.ds.policies["title_en"], strict=True))
+        issued = dict(zip(self.ds.policies["id"], self.ds.policies["issued"], strict=True))
         shown = set(self.targets["id"])
         chains, seen = [], set()
         for tid in sorted(rows, key=lambda k: (rows[k]["deadline"], k)):
@@ -458,7 +459,7 @@ class Briefing:
                 queue += sorted(after.get(k, []), key=lambda x: (rows[x]["deadline"], x))
             seen.update(chain)
             if shown.intersection(chain):
-                chains.append(chain)
+                chains.append(sorted(chain, key=lambda k: (issued.get(rows[k]["policy_id"]), rows[k]["deadline"], k)))
         if not chains:
             return Html('<p class="note">No target of these policies continues, or is continued by, another '
                         "plan's target.</p>")

@@ -20,7 +20,7 @@ def by_year(b: Briefing) -> Html:
         rows.append(f"<tr><td>{esc(year)}</td>{cells}<td class='num'><b>{int(row.sum())}</b></td></tr>")
     total = "".join(f"<td class='num'><b>{int(counts[s].sum())}</b></td>" for s in statuses)
     rows.append(f"<tr class='total'><td>all</td>{total}<td class='num'><b>{int(counts.values.sum())}</b></td></tr>")
-    return Html(_table(["Due"] + [STATUS_TEXT[s] for s in statuses] + ["targets"], rows))
+    return Html(_table(["Due"] + [STATUS_TEXT[s] for s in statuses] + ["targets"], rows, "counts"))
 
 
 def money_by_period(b: Briefing) -> Html:
