@@ -296,10 +296,10 @@ class Briefing:
         settled = int(n.get("met", 0) + n.get("missed", 0))
         if len(past):
             share = f" ({settled / len(past):.0%})"
-            rest = [f"{int(n[s])} {what}" for s, what in (
-                ("claimed", "rest on an official claim without a figure"),
-                ("not-found", "have no public result that a search found"),
-                ("overdue", "have not been searched for yet")) if n.get(s, 0)]
+            rest = [f"{int(n[s])} {one if n[s] == 1 else many}" for s, one, many in (
+                ("claimed", "rests on an official claim without a figure", "rest on an official claim without a figure"),
+                ("not-found", "has no public result that a search found", "have no public result that a search found"),
+                ("overdue", "has not been searched for yet", "have not been searched for yet")) if n.get(s, 0)]
             text = (f"Of {_count(len(past), 'numeric target')} past their deadline, {settled}{share} "
                     f"{'is' if settled == 1 else 'are'} settled by a reported figure ({int(n.get('met', 0))} met, "
                     f"{int(n.get('missed', 0))} missed)")
