@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 KERNEL := industrial-internet
 DEB_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji poppler-utils libharfbuzz-subset0
 
-.PHONY: help setup system-packages validate check notebooks hooks charts reports bench test lab clean distclean
+.PHONY: help setup system-packages validate check notebooks hooks charts reports bench lock fixtures test lab clean distclean
 
 help: ## list the targets
 	@echo "Industrial Internet Policy Tracker"
@@ -21,12 +21,13 @@ help: ## list the targets
 setup: $(STAMP) system-packages ## create .venv, install the package and its tools, register the Jupyter kernel
 
 # The stamp is rebuilt when pyproject.toml changes, so an unchanged setup costs nothing.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
 		{ echo "error: Python 3.11 or newer is needed ($(PYTHON) is $$($(PYTHON) --version 2>&1)); run: make PYTHON=python3.11 ..."; exit 1; }
-	@echo "setup: creating $(VENV) and installing the package (about a minute the first time)"
+	@echo "setup: creating $(VENV) and installing the locked versions (about a minute the first time)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
 		--display-name "Python (Industrial Internet Tracker)" > /dev/null
 	@touch $@
@@ -75,6 +76,19 @@ reports: setup ## build every briefing in reports/briefings.yml (HTML + PDF); sk
 
 bench: setup ## benchmark the build against the naive chain and the limit (ARGS="--scale" or "--all")
 	@$(BIN)/python benchmarks/bench.py $(ARGS)
+
+lock: ## re-resolve pyproject.toml in a scratch venv and pin every version in requirements.lock
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	echo "lock: resolving pyproject.toml in a scratch environment (a minute or two)" && \
+	$(PYTHON) -m venv "$$tmp/venv" && \
+	"$$tmp/venv/bin/python" -m pip install --quiet --disable-pip-version-check '.[dev]' && \
+	{ sed -n '1,/^[^#]/{/^#/p}' requirements.lock; \
+	  "$$tmp/venv/bin/python" -m pip freeze --exclude-editable | grep -v '^analysis[=@ ]'; } > requirements.lock.new && \
+	mv requirements.lock.new requirements.lock && echo "lock: requirements.lock rewritten; 'make setup' installs it"
+
+fixtures: ## copy data/ to tests/fixtures/data, the tests' own package (after a schema change)
+	@rm -rf tests/fixtures/data.new && cp -r data tests/fixtures/data.new && rm -rf tests/fixtures/data && \
+		mv tests/fixtures/data.new tests/fixtures/data && echo "fixtures: tests/fixtures/data is now a copy of data/"
 
 test: setup ## run the test suite
 	@$(BIN)/python -m pytest

@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.scale and not args.smoke:
         root = Path(tempfile.mkdtemp(prefix="bench-scale-"))
-        from analysis.synthetic import write_package
+        from analysis.data.synthetic import write_package
 
         data = write_package(root, n_targets=1000, n_policies=50, seed=11)
         policies = [f"synthetic-policy-{p}" for p in range(50)]

@@ -12,7 +12,7 @@ previous_facts = None  # set by the build: the last build's facts.json
 facts_file = None  # set by the build: where this briefing's facts.json goes
 
 # %%
-from analysis.briefing import Briefing
+from analysis.report import Briefing
 
 b = Briefing(title=title, policies=policies, as_of=as_of, language=language,
              due_window_months=due_window_months, data_dir=data_dir, figures_dir=figures_dir,

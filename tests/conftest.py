@@ -5,13 +5,17 @@ from pathlib import Path
 
 import pytest
 
-from analysis.paths import DATA_DIR, PROJ_ROOT
+from analysis.paths import PROJ_ROOT
 
 SHARED_SOURCES = PROJ_ROOT.parent / "shared" / "sources"
+FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
+"""The tests' own data package: a frozen copy of the shipped data, so that an analyst's edits to data/ never
+break a test of the code. Tests of the shipped data itself (tests/test_shipped_data.py, tests/test_analyst.py)
+read data/; refresh this copy with 'make fixtures' when the schema changes."""
 
 
 class DataCopy:
-    """A private copy of the shipped data package that a test may break."""
+    """A private copy of the tests' data package that a test may break."""
 
     def __init__(self, root: Path) -> None:
         self.dir = root
@@ -49,5 +53,5 @@ class DataCopy:
 @pytest.fixture
 def data(tmp_path: Path) -> DataCopy:
     target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
+    shutil.copytree(FIXTURE_DATA, target)
     return DataCopy(target)

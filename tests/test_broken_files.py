@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.validate import check
+from analysis.data.validate import check
 
 
 def _errors(data):

@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from analysis import paths
 from analysis.build import ConfigError, read_briefings
-from analysis.paths import DATA_DIR, NOTEBOOKS_DIR
+from analysis.paths import NOTEBOOKS_DIR
+
+from .conftest import FIXTURE_DATA
 
 ID = "ii-plan-2018-2020"
 
@@ -50,7 +53,7 @@ def entry(bid: str, notebook: str = "briefing.ipynb", extra: str = "") -> str:
 def test_list_errors_name_the_entry_and_key(tmp_path: Path, text: str, expected: str) -> None:
     path = write_list(tmp_path / "briefings.yml", text)
     with pytest.raises(ConfigError) as info:
-        read_briefings(path, DATA_DIR, NOTEBOOKS_DIR)
+        read_briefings(path, FIXTURE_DATA, NOTEBOOKS_DIR)
     assert any(expected in p for p in info.value.problems), info.value.problems
 
 
@@ -58,14 +61,14 @@ def test_bad_yaml_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "briefings.yml"
     path.write_text("briefings:\n  - id: a\n    notebook: [unclosed\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"briefings.yml:\d+: not valid YAML"):
-        read_briefings(path, DATA_DIR, NOTEBOOKS_DIR)
+        read_briefings(path, FIXTURE_DATA, NOTEBOOKS_DIR)
 
 
 def test_shipped_list_is_valid_and_covers_every_policy() -> None:
-    briefings = read_briefings(Path("reports/briefings.yml").resolve() if Path("reports/briefings.yml").exists()
-                               else NOTEBOOKS_DIR.parent / "reports" / "briefings.yml", DATA_DIR, NOTEBOOKS_DIR)
+    """The shipped list against the shipped data (not the fixture): every policy has its briefing."""
+    briefings = read_briefings(paths.REPORTS_DIR / "briefings.yml", paths.DATA_DIR, NOTEBOOKS_DIR)
     ids = {b.id for b in briefings}
-    policies = {line.split(",", 1)[0] for line in (DATA_DIR / "policies.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    policies = {line.split(",", 1)[0] for line in (paths.DATA_DIR / "policies.csv").read_text(encoding="utf-8").splitlines()[1:]}
     assert "overview" in ids and policies <= ids
 
 
@@ -86,7 +89,7 @@ def built(tmp_path_factory):
     notebooks = root / "notebooks"
     shutil.copytree(NOTEBOOKS_DIR, notebooks)
     data = root / "data"
-    shutil.copytree(DATA_DIR, data)
+    shutil.copytree(FIXTURE_DATA, data)
     listing = write_list(root / "briefings.yml", entry(ID))
     reports = root / "reports"
     args = ["--briefings", str(listing), "--notebooks-dir", str(notebooks), "--data-dir", str(data),

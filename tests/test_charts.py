@@ -14,18 +14,20 @@ import pytest
 
 matplotlib.use("Agg")
 
-from analysis import charts, load
-from analysis.paths import DATA_DIR
+from analysis import load
+from analysis.data.synthetic import write_package
+from analysis.report import charts
+from analysis.report.style import FontMissingError, house_style, save_figure
 from analysis.status import target_status
-from analysis.style import FontMissingError, house_style, save_figure
-from analysis.synthetic import write_package
+
+from .conftest import FIXTURE_DATA
 
 AS_OF = date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    ds = load(DATA_DIR)
+    ds = load(FIXTURE_DATA)
     return ds, target_status(ds, AS_OF)
 
 
@@ -133,7 +135,7 @@ def test_save_figure_writes_svg_text_as_paths_and_png_at_200_dpi(shipped, tmp_pa
 def test_missing_cjk_font_names_the_debian_package(monkeypatch) -> None:
     from matplotlib import font_manager
 
-    from analysis import style
+    from analysis.report import style
 
     monkeypatch.setattr(font_manager.fontManager, "ttflist",
                         [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name])

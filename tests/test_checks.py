@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.validate import check
+from analysis.data.validate import check
 
 PROD = "ii-plan-2021-2023-productivity"
 

@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis import load
+from analysis.data.validate import check
+from analysis.paths import DATA_DIR
 from analysis.status import (
     NEEDS_ACCELERATION,
     ON_TRACK,
@@ -18,7 +20,8 @@ from analysis.status import (
     target_status,
     trend_of,
 )
-from analysis.validate import check
+
+from .conftest import FIXTURE_DATA
 
 D = date(2023, 12, 31)
 LATER = date(2024, 6, 1)
@@ -41,7 +44,7 @@ def test_build_n_is_a_floor_only_when_curated_at_least() -> None:
 
 def test_shipped_equal_targets_are_not_floors(tmp_path) -> None:
     """A target printed with a floor word (以上, 不少于, 至少, 超过) is not curated as an exact number."""
-    ds = load("data")
+    ds = load(DATA_DIR)
     floors = ("以上", "不少于", "至少", "超过", "more than", "at least", "no less than")
     exact = ds.targets[ds.targets["comparator"].isin(["equal", "about"])]
     bad = [t.id for t in exact.itertuples() if isinstance(t.as_printed, str) and any(w in t.as_printed for w in floors)]
@@ -223,7 +226,7 @@ def test_lineage_errors(data) -> None:
 
 
 def test_known_at_cuts_everything_dated_later() -> None:
-    ds = load("data")
+    ds = load(FIXTURE_DATA)
     cut = ds.known_at(date(2019, 1, 1))
     stamp, day = "2019-01-01", pd.Timestamp("2019-01-01")
     assert (cut.policies["issued"].dropna() <= stamp).all() and len(cut.policies) < len(ds.policies)
@@ -238,9 +241,9 @@ def test_known_at_cuts_everything_dated_later() -> None:
 
 
 def test_briefing_before_most_of_the_data_shows_only_what_was_known(tmp_path) -> None:
-    from analysis.briefing import Briefing
+    from analysis.report import Briefing
 
-    b = Briefing(title="t", policies=["ii-plan-2018-2020", "ii-plan-2021-2023", "5g-factory-guide-2022"],
+    b = Briefing(data_dir=FIXTURE_DATA, title="t", policies=["ii-plan-2018-2020", "ii-plan-2021-2023", "5g-factory-guide-2022"],
                  as_of="2019-06-30", figures_dir=tmp_path)
     assert b.policy_ids == ["ii-plan-2018-2020"]
     assert b.later_policies == ["ii-plan-2021-2023", "5g-factory-guide-2022"]

@@ -21,7 +21,8 @@ import nbformat
 import pytest
 
 from analysis.build import Options, build
-from analysis.paths import DATA_DIR
+
+from .conftest import FIXTURE_DATA
 
 KILLS = 21
 
@@ -48,7 +49,7 @@ def setup_project(root: Path, ids: tuple[str, ...] = ("one", "two"), extra_cell:
     entries = "".join(f"  - id: {i}\n    notebook: tiny.ipynb\n    parameters:\n      title: \"Tiny {i}\"\n" for i in ids)
     (root / "briefings.yml").write_text("defaults:\n  as_of: 2026-01-01\nbriefings:\n" + entries, encoding="utf-8")
     return ["--briefings", str(root / "briefings.yml"), "--notebooks-dir", str(root / "notebooks"),
-            "--data-dir", str(DATA_DIR), "--reports-dir", str(root / "reports")]
+            "--data-dir", str(FIXTURE_DATA), "--reports-dir", str(root / "reports")]
 
 
 def cli(*args: str) -> list[str]:
@@ -188,7 +189,7 @@ def test_a_cell_past_the_timeout_is_stopped(tmp_path: Path) -> None:
 
 
 def test_a_missing_font_stops_the_build_before_anything_runs(tmp_path: Path, monkeypatch) -> None:
-    from analysis import style
+    from analysis.report import style
 
     args = setup_project(tmp_path, ids=("one",))
 
@@ -198,7 +199,7 @@ def test_a_missing_font_stops_the_build_before_anything_runs(tmp_path: Path, mon
 
     monkeypatch.setattr(style, "require_cjk_font", missing)
     lines: list[str] = []
-    opts = Options(briefings_file=Path(args[1]), notebooks_dir=Path(args[3]), data_dir=DATA_DIR,
+    opts = Options(briefings_file=Path(args[1]), notebooks_dir=Path(args[3]), data_dir=FIXTURE_DATA,
                    reports_dir=tmp_path / "reports", jobs=1)
     assert build(opts, lines.append) == 1
     assert "error: Chinese text needs the font 'Noto Sans CJK SC'" in lines[0] and "fonts-noto-cjk" in lines[0]

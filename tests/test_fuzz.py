@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.loading import load
-from analysis.paths import DATA_DIR
-from analysis.problems import DataError, Problem
-from analysis.validate import check
+from analysis.data.loading import load
+from analysis.data.problems import DataError, Problem
+from analysis.data.validate import check
+
+from .conftest import FIXTURE_DATA
 
 TABLES = ["sources", "policies", "bodies", "targets", "investments", "outcomes", "citations"]
 
@@ -47,12 +48,12 @@ def _assert_well_formed(problems: list[Problem]) -> None:
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("fuzz") / "data"
-    shutil.copytree(DATA_DIR, root)
+    shutil.copytree(FIXTURE_DATA, root)
     return root
 
 
 def _run(scratch: Path, table: str, content: bytes) -> list[Problem]:
-    original = (DATA_DIR / f"{table}.csv").read_bytes()
+    original = (FIXTURE_DATA / f"{table}.csv").read_bytes()
     (scratch / f"{table}.csv").write_bytes(content)
     try:
         return check(scratch).problems
@@ -72,7 +73,7 @@ def test_random_bytes_never_crash(scratch: Path, table: str, content: bytes) -> 
 @given(table=st.sampled_from(TABLES), rows=st.lists(ROW, min_size=1, max_size=6), quote=st.booleans(),
        data=st.data())
 def test_random_rows_under_the_real_header_give_problems(scratch: Path, table: str, rows, quote, data) -> None:
-    header = (DATA_DIR / f"{table}.csv").read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+    header = (FIXTURE_DATA / f"{table}.csv").read_text(encoding="utf-8").split("\n", 1)[0].split(",")
     header = data.draw(st.one_of(st.just(header), st.permutations(header), st.lists(st.sampled_from([*header, "x"]))))
     content = _as_csv(header, rows, quote)
     problems = _run(scratch, table, content)
@@ -89,7 +90,7 @@ def test_random_rows_under_the_real_header_give_problems(scratch: Path, table: s
 @given(table=st.sampled_from(TABLES), value=CELL, data=st.data())
 def test_loader_loads_what_validates_and_refuses_the_rest(scratch: Path, table: str, value: str, data) -> None:
     """One cell of a real row replaced by odd text: load() gives typed frames or DataError, nothing else."""
-    original = (DATA_DIR / f"{table}.csv").read_text(encoding="utf-8")
+    original = (FIXTURE_DATA / f"{table}.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(original)))
     r = data.draw(st.integers(1, len(rows) - 1))
     c = data.draw(st.integers(0, len(rows[0]) - 1))

@@ -7,16 +7,17 @@ import pytest
 
 import analysis
 from analysis import DataError, load
-from analysis.paths import DATA_DIR
+
+from .conftest import FIXTURE_DATA
 
 
 @pytest.fixture(scope="module")
 def ds() -> analysis.Dataset:
-    return load(DATA_DIR)
+    return load(FIXTURE_DATA)
 
 
 def test_every_table_is_a_frame_with_all_rows(ds) -> None:
-    assert len(ds.targets) == (DATA_DIR / "targets.csv").read_text(encoding="utf-8").count("\n") - 1
+    assert len(ds.targets) == (FIXTURE_DATA / "targets.csv").read_text(encoding="utf-8").count("\n") - 1
     assert ds.version == "1.0.0"
     for name in ("sources", "policies", "bodies", "targets", "investments", "outcomes", "citations"):
         assert isinstance(getattr(ds, name), pd.DataFrame)

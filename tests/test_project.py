@@ -58,3 +58,25 @@ def test_make_check_passes_on_the_project() -> None:
     result = subprocess.run(["make", "-s", "check"], cwd=PROJ_ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 notebook(s) paired with their scripts" in result.stdout and "All checks passed!" in result.stdout
+
+
+def test_lock_pins_every_dependency_within_pyproject() -> None:
+    """requirements.lock pins an exact version of each package pyproject.toml names (and environment.yml, which
+    matches pyproject), inside the range pyproject allows; make setup installs from it."""
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((PROJ_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = {}
+    for line in (PROJ_ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"not an exact pin: {line!r}"
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    for spec in project["dependencies"] + project["optional-dependencies"]["dev"]:
+        req = Requirement(spec)
+        name = re.sub(r"[-_.]+", "-", req.name).lower()
+        assert name in pins, f"{req.name} is not pinned in requirements.lock (run make lock)"
+        assert req.specifier.contains(pins[name]), f"{req.name}=={pins[name]} is outside {req.specifier}"
+    makefile = (PROJ_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "pip install --quiet --disable-pip-version-check -r requirements.lock" in makefile
+    assert "$(STAMP): pyproject.toml requirements.lock" in makefile

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from analysis.validate import check
+from analysis.data.validate import check
 
 
 def _set(data, table: str, row_id: str, column: str, value: str) -> int:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis.data.validate import check
 from analysis.paths import DATA_DIR
-from analysis.validate import check
 
 from .conftest import SHARED_SOURCES
 
@@ -25,10 +25,11 @@ def test_shipped_data_has_no_errors() -> None:
     assert report.row_counts["outcomes"] >= 40
 
 
-def test_warnings_are_only_uncaptured_printed_figures() -> None:
-    warnings = check(DATA_DIR).warnings
-    assert warnings, "the research left some printed figures uncaptured; the validator should say so"
-    assert all(w.column == "as_printed" and "no figure as printed" in w.message for w in warnings)
+def test_warnings_are_of_the_kinds_curators_act_on() -> None:
+    """Warnings, never errors: figures not captured as printed, sources nothing cites, and targets past their
+    deadline that nobody has searched for yet (which grow as deadlines pass, so their number is not fixed)."""
+    kinds = ("no figure as printed", "is not cited by any row", "no record of a search")
+    assert all(any(k in w.message for k in kinds) for w in check(DATA_DIR).warnings)
 
 
 def test_frictionless_validates_the_shipped_package() -> None:

@@ -10,15 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from analysis.briefing import Briefing
-from analysis.snapshot import SnapshotError, as_text, baseline_for, compare, dumps, read, take
+from analysis.report import Briefing
+from analysis.report.briefing import take
+from analysis.report.snapshot import SnapshotError, as_text, baseline_for, compare, dumps, read
+
+from .conftest import FIXTURE_DATA
 
 PLAN = "ii-plan-2021-2023"
 
 
 @pytest.fixture(scope="module")
 def facts() -> dict:
-    return take(Briefing(title="t", policies=[PLAN], as_of="2026-11-23"))
+    return take(Briefing(data_dir=FIXTURE_DATA, title="t", policies=[PLAN], as_of="2026-11-23"))
 
 
 def test_snapshot_holds_what_the_reader_saw(facts: dict) -> None:
@@ -63,8 +66,8 @@ def test_added_removed_and_revised(facts: dict) -> None:
 
 
 def test_status_changes_between_two_dates() -> None:
-    before = take(Briefing(title="t", policies="all", as_of="2025-01-01"))
-    after = take(Briefing(title="t", policies="all", as_of="2026-11-23"))
+    before = take(Briefing(data_dir=FIXTURE_DATA, title="t", policies="all", as_of="2025-01-01"))
+    after = take(Briefing(data_dir=FIXTURE_DATA, title="t", policies="all", as_of="2026-11-23"))
     result = compare(before, after)
     moves = {(c.old, c.new) for c in result.of("status")}
     assert ("due-soon", "overdue") in moves
@@ -78,7 +81,7 @@ def test_status_changes_between_two_dates() -> None:
 
 
 def test_first_build_has_no_baseline_and_says_so() -> None:
-    b = Briefing(title="t", policies=[PLAN], as_of="2026-11-23")
+    b = Briefing(data_dir=FIXTURE_DATA, title="t", policies=[PLAN], as_of="2026-11-23")
     assert b.baseline is None
     assert "first briefing of its series: there is no earlier one" in str(b.since())
 
@@ -98,7 +101,7 @@ def test_since_section_names_old_and_new_values(tmp_path: Path, facts: dict) -> 
     old["targets"]["ii-plan-2021-2023-productivity"]["goal"] = "≥ 15 % increase"
     old["targets"]["ii-plan-2021-2023-productivity"]["status"] = "upcoming"
     (tmp_path / "old.json").write_bytes(dumps(old))
-    b = Briefing(title="t", policies=[PLAN], as_of="2026-11-23", compare_to=tmp_path / "old.json",
+    b = Briefing(data_dir=FIXTURE_DATA, title="t", policies=[PLAN], as_of="2026-11-23", compare_to=tmp_path / "old.json",
                  facts_file=tmp_path / "new" / "facts.json")
     html = str(b.since())
     assert '<h2 id="since">Since 2026-06-30</h2>' in html

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.validate import check
+from analysis.data.validate import check
 
 NEW_ID = "example-2026-11-20-platforms"
 

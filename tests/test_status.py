@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from analysis import load
-from analysis.paths import DATA_DIR
 from analysis.status import STATUSES, Evidence, classify, satisfies, target_status
+
+from .conftest import FIXTURE_DATA
 
 D = date(2023, 12, 31)
 
@@ -92,7 +93,7 @@ def test_no_deadline_is_upcoming_until_met() -> None:
 
 
 def test_shipped_data_statuses() -> None:
-    ds = load(DATA_DIR)
+    ds = load(FIXTURE_DATA)
     status = target_status(ds, "2026-11-23").set_index("target_id")
     assert len(status) == len(ds.targets)
     assert list(status["status"].cat.categories) == list(STATUSES)
@@ -109,4 +110,4 @@ def test_shipped_data_statuses() -> None:
 
 def test_negative_window_is_refused() -> None:
     with pytest.raises(ValueError, match="due_window_months"):
-        target_status(load(DATA_DIR), "2026-01-01", -1)
+        target_status(load(FIXTURE_DATA), "2026-01-01", -1)

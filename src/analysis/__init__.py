@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .problems import DataError, Problem
-from .validate import validate
+from .data.problems import DataError, Problem
+from .data.validate import validate
 
 if TYPE_CHECKING:
-    from .loading import Dataset, load
+    from .data.loading import Dataset, load
 
 __all__ = ["DataError", "Dataset", "Problem", "load", "validate"]
 __version__ = "0.1.0"
@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> Any:
     if name in ("load", "Dataset"):
-        from . import loading as _loading
+        from .data import loading as _loading
 
         return getattr(_loading, name)
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")

@@ -14,7 +14,7 @@ from . import paths
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validate import check
+    from .data.validate import check
 
     report = check(args.data_dir, args.archive)
     shown = report.problems if args.warnings else report.errors
@@ -38,10 +38,10 @@ def _charts(args: argparse.Namespace) -> int:
     import time
 
     start = time.perf_counter()
-    from . import charts
-    from .problems import DataError
+    from .data.problems import DataError
+    from .report import charts
+    from .report.style import FontMissingError, save_figure
     from .status import target_status
-    from .style import FontMissingError, save_figure
 
     try:
         ds = _load_or_report(args.data_dir)
@@ -77,7 +77,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .snapshot import SnapshotError, as_text, compare, read
+    from .report.snapshot import SnapshotError, as_text, compare, read
 
     try:
         old, new = read(args.old), read(args.new)
@@ -89,7 +89,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _add_source(args: argparse.Namespace) -> int:
-    from .sources import AddError, add_source
+    from .data.sources import AddError, add_source
 
     values = {"id": args.id, "title": args.title, "url": args.url, "publisher": args.publisher,
               "published": args.published, "grade": args.grade, "language": args.language,
@@ -128,8 +128,8 @@ def _notebooks(args: argparse.Namespace) -> int:
 
 def _load_or_report(data_dir: Path):  # type: ignore[no-untyped-def]
     """Load the data; on errors print them as validate does and re-raise."""
-    from .loading import load
-    from .problems import DataError
+    from .data.loading import load
+    from .data.problems import DataError
 
     try:
         return load(data_dir)

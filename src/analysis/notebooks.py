@@ -41,7 +41,7 @@ def pairs(folder: Path = paths.NOTEBOOKS_DIR) -> list[tuple[Path, Path]]:
 
 def check(folder: Path = paths.NOTEBOOKS_DIR) -> list[str]:
     """Everything that keeps the notebooks from reviewing well; empty when all is in order."""
-    from .build import skip_slow_iri_checker
+    from .build.execute import skip_slow_iri_checker
 
     skip_slow_iri_checker()
     import jupytext
@@ -89,7 +89,7 @@ def strip_outputs(nb: Any) -> bool:
 
 def sync(folder: Path = paths.NOTEBOOKS_DIR) -> list[str]:
     """Bring each pair in line (the newer file wins) and strip outputs; return what was done."""
-    from .build import skip_slow_iri_checker
+    from .build.execute import skip_slow_iri_checker
 
     skip_slow_iri_checker()
     import contextlib

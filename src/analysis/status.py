@@ -2,7 +2,7 @@
 
 ``target_status(ds, as_of, due_window_months=12)`` gives every target one status and the evidence behind
 it. Only what was known on ``as_of`` counts: outcomes *reported* on or before it, checks made on or before
-it. A deadline of ``2023`` means 2023-12-31 (see ``analysis.loading``); a deadline falling exactly on
+it. A deadline of ``2023`` means 2023-12-31 (see ``analysis.data.loading``); a deadline falling exactly on
 ``as_of`` has not passed yet.
 
 The statuses, in the order the rules are applied:
@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .loading import Dataset
+    from .data.loading import Dataset
 
 Status = Literal["met", "missed", "claimed", "not-found", "overdue", "due-soon", "upcoming", "qualitative"]
 STATUSES: tuple[Status, ...] = ("met", "missed", "claimed", "not-found", "overdue", "due-soon", "upcoming",
@@ -339,7 +339,7 @@ def _refers(o: object) -> tuple[date, date]:
 
 
 def _period_last(first: date, precision: str) -> date:
-    from .dates import PartialDate
+    from .data.dates import PartialDate
 
     if precision == "day":
         return first

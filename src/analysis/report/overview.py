@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .briefing import STATUS_TEXT, Briefing, Html, _table, esc, plain_number
-from .status import STATUSES
+from ..status import STATUSES
+from .briefing import Briefing
+from .text import STATUS_TEXT, Html, data_table, esc, plain_number
 
 
 def by_year(b: Briefing) -> Html:
@@ -20,7 +21,7 @@ def by_year(b: Briefing) -> Html:
         rows.append(f"<tr><td>{esc(year)}</td>{cells}<td class='num'><b>{int(row.sum())}</b></td></tr>")
     total = "".join(f"<td class='num'><b>{int(counts[s].sum())}</b></td>" for s in statuses)
     rows.append(f"<tr class='total'><td>all</td>{total}<td class='num'><b>{int(counts.values.sum())}</b></td></tr>")
-    return Html(_table(["Due"] + [STATUS_TEXT[s] for s in statuses] + ["targets"], rows, "counts"))
+    return Html(data_table(["Due"] + [STATUS_TEXT[s] for s in statuses] + ["targets"], rows, "counts"))
 
 
 def money_by_period(b: Briefing) -> Html:
@@ -37,4 +38,4 @@ def money_by_period(b: Briefing) -> Html:
         rows.append(f"<tr><td class='nowrap'>{esc(period)}</td><td>{esc(i['funded'])}</td>"
                     f"<td class='nowrap'>{esc(amount)}</td><td>{esc(i['kind'])}</td>"
                     f"<td>{b.citations.cite(i['source_id'])}</td></tr>")
-    return Html(_table(["Period", "What", "Amount", "Kind", "Source"], rows))
+    return Html(data_table(["Period", "What", "Amount", "Kind", "Source"], rows))

@@ -18,7 +18,7 @@ from typing import Any
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
-from .briefing import esc
+from .text import esc
 
 TEMPLATES = Path(__file__).parent / "templates"
 _ANCHOR = re.compile(r'<a class="anchor-link" href="[^"]*">.*?</a>', re.S)

@@ -2,7 +2,7 @@
 
 Each function takes the loaded ``Dataset`` (and, where needed, the status frame from
 ``analysis.status.target_status``), draws inside the house style and returns the ``Figure``; nothing is
-shown or saved here (``analysis.style.save_figure`` writes SVG and PNG).
+shown or saved here (``analysis.report.style.save_figure`` writes SVG and PNG).
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from .style import GRID, INK, KIND_COLOUR, LANE, MUTED, STATUS_LABEL, STATUS_STYLE, house_style
+from .text import compact_number, count_text, target_text
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .loading import Dataset
+    from ..data.loading import Dataset
 
 Language = Literal["en", "zh", "both"]
 LANGUAGES: tuple[str, ...] = ("en", "zh", "both")
@@ -33,10 +34,6 @@ def _year(ts: pd.Timestamp | date) -> float:
     d = ts.date() if isinstance(ts, datetime) else ts
     start = date(d.year, 1, 1)
     return d.year + (d - start).days / (date(d.year + 1, 1, 1) - start).days
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _shorten(text: str, width: int, lines: int = 2) -> str:
@@ -178,7 +175,7 @@ def timeline(
                     Line2D([], [], color=INK, lw=1, ls=(0, (4, 2)), label=f"as of {as_of.isoformat()}")]
         fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.3 / fig_h), ncol=5, fontsize=7.5,
                    handletextpad=0.3, columnspacing=1.2, borderaxespad=0)
-        fig.suptitle(title or f"{_count(len(st), 'target')} in {_count(len(pol), 'policy', 'policies')}, "
+        fig.suptitle(title or f"{count_text(len(st), 'target')} in {count_text(len(pol), 'policy', 'policies')}, "
                      "by deadline and status",
                      x=0.01, ha="left", fontsize=12, fontweight="bold", y=1 - 0.08 / fig_h, va="top")
         _source_line(fig, ds, f"Status as of {as_of.isoformat()}.")
@@ -237,7 +234,7 @@ def investments(ds: Dataset, *, currency: str = "CNY", policies: list[str] | Non
         kinds = list(dict.fromkeys(str(k) for k in inv["kind"]))
         ax.legend(handles=[Patch(color=KIND_COLOUR[k], label=k) for k in kinds], loc="lower left",
                   bbox_to_anchor=(0, 1.0), ncol=len(kinds) or 1, fontsize=7.5)
-        fig.suptitle(title or f"Money behind the policies: {_count(len(inv), 'amount')} in {currency}", x=0.01, ha="left",
+        fig.suptitle(title or f"Money behind the policies: {count_text(len(inv), 'amount')} in {currency}", x=0.01, ha="left",
                      fontsize=12, fontweight="bold", y=1 - 0.12 / fig_h, va="top")
         note = ("'driven' is investment mobilised, not state spending.")
         if len(other):
@@ -273,21 +270,10 @@ def progress(ds: Dataset, status: pd.DataFrame, *, policies: list[str] | None = 
             axes[0, 0].text(0.5, 0.5, "No reported outcomes are linked to a numeric target.", ha="center",
                             va="center", transform=axes[0, 0].transAxes, color=MUTED)
             axes[0, 0].set_axis_off()
-        fig.suptitle(title or f"Reported progress against {_count(n, 'numeric target')}", x=0.01, ha="left", fontsize=12,
+        fig.suptitle(title or f"Reported progress against {count_text(n, 'numeric target')}", x=0.01, ha="left", fontsize=12,
                      fontweight="bold")
         _source_line(fig, ds, "Dashed line: the target; dotted: its deadline.")
     return fig
-
-
-COMPARATOR_SYMBOL = {"at-least": "≥", "more-than": ">", "at-most": "≤", "equal": "=", "about": "≈"}
-
-
-def target_text(comparator: str, value: float, top: float | None = None) -> str:
-    """A target as a reader scans it: '≥ 120', '3–5', '≈ 5'."""
-    fmt = _compact_formatter()
-    if comparator == "range" and top is not None:
-        return f"{fmt(value, 0)}–{fmt(top, 0)}"
-    return f"{COMPARATOR_SYMBOL.get(comparator, '')} {fmt(value, 0)}".strip()
 
 
 def _progress_panel(ax: Axes, t: Any, rows: pd.DataFrame, status: str) -> None:
@@ -332,13 +318,7 @@ def _deadline_text(deadline: object) -> str:
 def _compact_formatter():  # type: ignore[no-untyped-def]
     from matplotlib.ticker import FuncFormatter
 
-    def fmt(v: float, _pos: int) -> str:
-        for div, suffix in ((1e12, " trn"), (1e9, " bn"), (1e6, " m"), (1e3, "k")):
-            if abs(v) >= div:
-                return f"{v / div:g}{suffix}"
-        return f"{v:g}"
-
-    return FuncFormatter(fmt)
+    return FuncFormatter(lambda v, _pos: compact_number(v))
 
 
 def _year_locator():  # type: ignore[no-untyped-def]

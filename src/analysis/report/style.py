@@ -144,7 +144,7 @@ def house_style() -> Iterator[None]:
 
 def save_figure(fig: Figure, directory: Path | str, name: str) -> list[Path]:
     """Write ``name.svg`` (text as paths) and ``name.png`` (200 dpi) atomically; return both paths."""
-    from .files import replacing
+    from ..files import replacing
 
     directory = Path(directory)
     written = []

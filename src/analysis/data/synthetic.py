@@ -12,7 +12,7 @@ import random
 import shutil
 from pathlib import Path
 
-from . import paths
+from .. import paths
 
 
 def write_package(root: Path, n_targets: int = 300, n_policies: int = 60, seed: int = 7,

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import paths
-from .files import write_atomic
+from .. import paths
+from ..files import write_atomic
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _HTML = re.compile(r"\A\s*(<!doctype html|<html|<\?xml)", re.I)

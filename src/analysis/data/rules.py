@@ -1,43 +1,25 @@
-"""Validate the data package: every problem pinned to a file, a physical line and a column.
+"""Rules across fields and tables, warnings, and the archive check: the second half of validation.
 
-``validate(data_dir, archive=None)`` runs, in order:
-
-1. the descriptor (``datapackage.json``) is readable;
-2. each CSV is readable: UTF-8 (a BOM is fine), no NUL bytes, quotes closed, the header has exactly the
-   declared columns in the declared order, every row has as many fields as the header;
-3. each value against its field: required, type (numbers written out in full, ``70000000000``, not
-   ``7e10`` or ``70,000,000,000``), enum, pattern, URI, calendar dates, no stray spaces;
-4. primary keys unique, foreign keys resolve (with "did you mean ...?" for near misses), citations point
-   at existing rows;
-5. rules across fields and tables: period end not before start, deadline not before the policy was
-   issued, numeric targets have a unit and qualitative ones no value, ranges are ranges, money has a
-   currency, outcomes share their target's unit and policy, no fact entered twice;
-6. warnings (reported, but not failures): a number whose figure as printed was not captured, a source
-   nothing cites;
-7. with ``archive``, a folder of plain-text snapshots named ``<source id>.txt``: every ``as_printed``
-   whose source has a snapshot must occur in it, whitespace normalised.
-
-It never raises for bad data: whatever the bytes, the answer is a list of problems.
+``analysis.data.validate.check`` reads the files and checks each value and key; then it calls these, with
+a ``Context`` holding the rows of every readable table. Tables whose structure is broken are in
+``Context.broken``, and the rules that need all of a table's rows skip it rather than report a cascade.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from .csvfile import CsvFile, Row, read_csv
+from .csvfile import CsvFile, Row
 from .dates import PartialDate, parse_partial_date
 from .problems import WHOLE, Problem
-from .schema import PARTIAL_DATE_COLUMNS, DescriptorError, Field, Package, Table, read_package
+from .schema import Package
 
-_NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
-_INTEGER = re.compile(r"-?(0|[1-9]\d*)")
+NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
+"""A number written out in full, with a '.' for decimals."""
 _WHITESPACE = re.compile(r"\s+")
 
 # Rows that repeat one another on these columns are the same fact entered twice.
@@ -46,40 +28,12 @@ DUPLICATE_KEYS: dict[str, tuple[str, ...]] = {
     "investments": ("policy_id", "funded", "kind", "amount", "currency", "period_start", "period_end", "source_id"),
     "outcomes": ("target_id", "policy_id", "metric", "value", "unit", "refers_to", "scope", "source_id"),
 }
-_SINGULAR = {"sources": "source", "policies": "policy", "bodies": "body", "targets": "target",
-             "investments": "investment", "outcomes": "outcome"}
 # Columns holding a number that a reader should be able to find printed in the source.
 NUMERIC_FACT_COLUMNS = {"targets": "target_value", "investments": "amount", "outcomes": "value"}
 
 
 @dataclass
-class Report:
-    """What ``validate`` found, with counts for the summary line."""
-
-    problems: list[Problem] = field(default_factory=list)
-    row_counts: dict[str, int] = field(default_factory=dict)
-    rows: dict[str, list[Row]] = field(default_factory=dict)
-    """The rows read from each readable table, for ``load`` to type without reading again."""
-    package: Package | None = None
-    """The parsed descriptor, when it could be read."""
-
-    @property
-    def version(self) -> str:
-        return self.package.version if self.package is not None else ""
-    archive_checked: int = 0
-    archive_snapshots: int = 0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-
-@dataclass
-class _Context:
+class Context:
     package: Package
     data_dir: Path
     files: dict[str, CsvFile]
@@ -101,201 +55,6 @@ class _Context:
         return {r["id"]: r for r in self.rows(table) if r["id"]}
 
 
-def validate(data_dir: Path | str, archive: Path | str | None = None) -> list[Problem]:
-    """Check the data package in ``data_dir``; return every problem found (errors and warnings)."""
-    return check(data_dir, archive).problems
-
-
-def check(data_dir: Path | str, archive: Path | str | None = None, today: date | None = None) -> Report:
-    """Like ``validate``, returning a ``Report`` with row counts and archive coverage too.
-
-    ``today`` (default: today) decides which targets are past their deadline, for the warning about
-    overdue targets with no record of a check.
-    """
-    data_dir = Path(data_dir)
-    report = Report()
-    try:
-        package = read_package(data_dir)
-    except DescriptorError as exc:
-        report.problems.append(Problem(str(data_dir / "datapackage.json"), exc.line, WHOLE, str(exc)))
-        return report
-
-    report.package = package
-    ctx = _Context(package, data_dir, {}, [])
-    structure: list[Problem] = []
-    for table in package.tables:
-        f = read_csv(data_dir / table.path, str(data_dir / table.path), table.columns)
-        structure.extend(f.problems)
-        if f.problems:
-            ctx.broken.add(table.name)
-        if f.readable:
-            ctx.files[table.name] = f
-            report.rows[table.name] = f.rows
-            _check_values(ctx, table, f)
-        report.row_counts[table.name] = len(f.rows)
-
-    for table in package.tables:
-        if table.name in ctx.files:
-            _check_keys(ctx, table)
-    _check_citations(ctx)
-    _check_rules(ctx)
-    _check_percentages(ctx)
-    _check_lineage(ctx)
-    _check_duplicates(ctx)
-    _check_printed_figures(ctx)
-    _check_unused_sources(ctx)
-    _check_unchecked_overdue(ctx, today or date.today())
-    if archive is not None:
-        report.archive_checked, report.archive_snapshots = _check_archive(ctx, Path(archive))
-    # A broken file (delimiter, header, ragged rows) is the root cause of whatever follows: it comes first,
-    # and the checks that depend on its rows were skipped rather than reported as a cascade.
-    report.problems = sorted(structure) + sorted(ctx.problems)
-    return report
-
-
-# -- values -------------------------------------------------------------------------------------------
-
-
-def _check_values(ctx: _Context, table: Table, f: CsvFile) -> None:
-    fields = {fl.name: fl for fl in table.fields}
-    for row in f.rows:
-        for name, value in row.values.items():
-            fl = fields.get(name)
-            if fl is None:
-                continue
-            message = _value_problem(fl, value)
-            if message:
-                ctx.add(table.name, row.line, name, message)
-            elif hidden := sorted({ch for ch in value if ch in INVISIBLE}):
-                names = ", ".join(f"U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})" for ch in hidden)
-                ctx.add(table.name, row.line, name, f"invisible character(s) {names}: usually pasted by accident; "
-                        "bidirectional overrides are dropped from briefings", "warning")
-
-
-# Characters that change how other text displays, or hide in it: bidirectional embeddings, overrides and
-# isolates, and zero-width ones. Allowed (real text may need them) but reported as warnings.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-INVISIBLE = BIDI_CONTROLS | frozenset("\u200b\u200c\u200d\u2060\ufeff")
-
-
-def _value_problem(fl: Field, value: str) -> str | None:
-    if value == "":
-        return "required value is missing" if fl.required else None
-    if value != value.strip():
-        return f"value {value!r} has leading or trailing spaces"
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
-        return "value contains a control character"
-    if fl.type == "number" and not _NUMBER.fullmatch(value):
-        return (f"expected a number written out in full with a '.' for decimals "
-                f"(e.g. 70000000000 or 54.6), got {value!r}")
-    if fl.type == "integer" and not _INTEGER.fullmatch(value):
-        return f"expected a whole number, got {value!r}"
-    if fl.type == "date":
-        try:
-            date.fromisoformat(value)
-            if len(value) != 10:
-                raise ValueError
-        except ValueError:
-            return f"expected a date as YYYY-MM-DD, got {value!r}"
-    if fl.enum is not None and value not in fl.enum:
-        close = difflib.get_close_matches(value, fl.enum, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"{value!r} is not allowed: expected one of {', '.join(fl.enum)}{hint}"
-    if fl.name in PARTIAL_DATE_COLUMNS:
-        try:
-            year = parse_partial_date(value).year
-        except ValueError as exc:
-            return str(exc)
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            return f"year {year} in {value!r} is not plausible: expected a year from {FIRST_YEAR} to {LAST_YEAR}"
-    if (fl.minimum is not None or fl.maximum is not None) and (bound := _out_of_range(fl, value)):
-        return bound
-    if fl.pattern is not None and not fl.pattern.fullmatch(value):
-        if fl.name == "id" or fl.name.endswith("_id"):
-            return (f"{value!r} is not a valid id: use lower-case letters, digits and single hyphens "
-                    f"(e.g. ii-plan-2021-2023)")
-        return f"{value!r} does not match the expected form {fl.pattern.pattern}"
-    if fl.format == "uri":
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
-            return f"expected a web address starting with http:// or https://, got {value!r}"
-    return None
-
-
-FIRST_YEAR, LAST_YEAR = 1950, 2099
-"""Plausible years for every date in the data (datapackage.json's date patterns say the same)."""
-
-
-def _range_text(low: object, high: object) -> str:
-    if low is not None and high is not None:
-        return f"from {low} to {high}"
-    return f"{low} or more" if low is not None else f"{high} or less"
-
-
-def _out_of_range(fl: Field, value: str) -> str | None:
-    """The problem with a number or date outside the field's ``minimum``/``maximum``, if any."""
-    if fl.type == "number":
-        if not _NUMBER.fullmatch(value):
-            return None
-        key: float | str = float(value)
-        low = None if fl.minimum is None else float(fl.minimum)
-        high = None if fl.maximum is None else float(fl.maximum)
-    else:
-        key, low, high = value, fl.minimum, fl.maximum  # ISO dates compare as text
-    if (low is not None and key < low) or (high is not None and key > high):  # type: ignore[operator]
-        return f"{value} is out of range: expected {_range_text(fl.minimum, fl.maximum)}"
-    return None
-
-
-# -- keys ---------------------------------------------------------------------------------------------
-
-
-def _suggest(value: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _check_keys(ctx: _Context, table: Table) -> None:
-    rows = ctx.rows(table.name)
-    if table.primary_key:
-        seen: dict[tuple[str, ...], int] = {}
-        for row in rows:
-            key = tuple(row[c] for c in table.primary_key)
-            if not all(key):
-                continue
-            if key in seen:
-                shown = ", ".join(key)
-                ctx.add(table.name, row.line, table.primary_key[-1] if len(key) > 1 else table.primary_key[0],
-                        f"duplicate key {shown!r}: already used on line {seen[key]}")
-            else:
-                seen[key] = row.line
-    for fk in table.foreign_keys:
-        if fk.resource not in ctx.files or fk.resource in ctx.broken:
-            continue
-        ref_table = ctx.package.table(fk.resource)
-        known = {r[fk.reference] for r in ctx.rows(fk.resource)}
-        for row in rows:
-            value = row[fk.fields]
-            if value and value not in known:
-                ctx.add(table.name, row.line, fk.fields,
-                        f"unknown {_SINGULAR.get(fk.resource, fk.resource)} id {value!r}: "
-                        f"not in {ref_table.path}{_suggest(value, known)}")
-
-
-def _check_citations(ctx: _Context) -> None:
-    for row in ctx.rows("citations"):
-        table = row["table"]
-        if table not in ctx.files or table in ctx.broken or not row["row_id"]:
-            continue
-        cited = ctx.index(table).get(row["row_id"])
-        if cited is None:
-            ctx.add("citations", row.line, "row_id",
-                    f"no row with id {row['row_id']!r} in {table}{_suggest(row['row_id'], ctx.index(table))}")
-        elif cited["source_id"] and cited["source_id"] == row["source_id"]:
-            ctx.add("citations", row.line, "source_id",
-                    f"{row['source_id']!r} is already the row's own source in {table} (line {cited.line})")
-
-
 # -- rules across fields and tables -------------------------------------------------------------------
 
 
@@ -307,16 +66,16 @@ def _date(row: Row, column: str) -> PartialDate | None:
 
 
 def _is_number(text: str) -> bool:
-    return bool(_NUMBER.fullmatch(text))
+    return bool(NUMBER.fullmatch(text))
 
 
-def _check_period(ctx: _Context, table: str, row: Row) -> None:
+def _check_period(ctx: Context, table: str, row: Row) -> None:
     start, end = _date(row, "period_start"), _date(row, "period_end")
     if start and end and end.last < start.first:
         ctx.add(table, row.line, "period_end", f"period ends ({end}) before it starts ({start})")
 
 
-def _check_rules(ctx: _Context) -> None:
+def check_rules(ctx: Context) -> None:
     policies = ctx.index("policies")
     targets = ctx.index("targets")
 
@@ -396,7 +155,7 @@ def _check_rules(ctx: _Context) -> None:
 PERCENT_COLUMNS = {"targets": ("target_value", "target_max", "baseline_value"), "outcomes": ("value",)}
 
 
-def _check_percentages(ctx: _Context) -> None:
+def check_percentages(ctx: Context) -> None:
     """A share in % is at most 100 (a change is written with unit '% increase' or '% reduction')."""
     for table, columns in PERCENT_COLUMNS.items():
         for row in ctx.rows(table):
@@ -408,7 +167,7 @@ def _check_percentages(ctx: _Context) -> None:
                             "from 0 to 100; for a change use unit '% increase' or '% reduction'")
 
 
-def _check_lineage(ctx: _Context) -> None:
+def check_lineage(ctx: Context) -> None:
     """``follows`` names an earlier target: not itself, not a later plan's, and never in a circle."""
     if "targets" in ctx.broken:
         return
@@ -437,9 +196,9 @@ def _check_lineage(ctx: _Context) -> None:
             step = targets.get(step["follows"])
 
 
-def _check_unchecked_overdue(ctx: _Context, today: date) -> None:
+def check_unsearched_overdue(ctx: Context, today: date) -> None:
     """Warn about every target that is plainly overdue today: past due, unsettled, and never searched for."""
-    from .status import Claim, Evidence, claims_for, classify
+    from ..status import Claim, Evidence, claims_for, classify
 
     if {"targets", "outcomes", "checks"} & ctx.broken:
         return
@@ -477,7 +236,7 @@ def _check_unchecked_overdue(ctx: _Context, today: date) -> None:
                     "outcomes.csv or the search to checks.csv", "warning")
 
 
-def _check_duplicates(ctx: _Context) -> None:
+def check_duplicates(ctx: Context) -> None:
     for table, columns in DUPLICATE_KEYS.items():
         if table in ctx.broken:
             continue
@@ -493,7 +252,7 @@ def _check_duplicates(ctx: _Context) -> None:
                         "merge them, or add the second source to citations.csv")
 
 
-def _check_printed_figures(ctx: _Context) -> None:
+def check_printed_figures(ctx: Context) -> None:
     for table, column in NUMERIC_FACT_COLUMNS.items():
         for row in ctx.rows(table):
             if row[column] and not row["as_printed"]:
@@ -502,7 +261,7 @@ def _check_printed_figures(ctx: _Context) -> None:
                         severity="warning")
 
 
-def _check_unused_sources(ctx: _Context) -> None:
+def check_unused_sources(ctx: Context) -> None:
     cited = {row["source_id"] for f in ctx.files.values() for row in f.rows if "source_id" in f.header}
     for row in ctx.rows("sources"):
         if row["id"] and row["id"] not in cited:
@@ -517,7 +276,7 @@ def normalise(text: str) -> str:
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
-def _check_archive(ctx: _Context, archive: Path) -> tuple[int, int]:
+def check_archive(ctx: Context, archive: Path) -> tuple[int, int]:
     if not archive.is_dir():
         ctx.problems.append(Problem(str(archive), 0, WHOLE, "archive folder not found"))
         return 0, 0

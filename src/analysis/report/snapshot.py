@@ -16,10 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .briefing import Briefing
+from typing import Any
 
 FORMAT = 1
 TABLES = ("policies", "targets", "investments")
@@ -40,53 +37,6 @@ class SnapshotError(ValueError):
 
 
 # -- taking a snapshot ------------------------------------------------------------------------------
-
-
-def take(b: Briefing) -> dict[str, Any]:
-    """The facts a briefing shows, as plain JSON-ready values (no baseline)."""
-    from .briefing import deadline_text, figure_text, goal_text, money_text, period_text, plain_date, when_text
-
-    policies = {
-        str(p["id"]): {"title": str(p["title_en"]), "issued": plain_date(p["issued"], p["issued_precision"]),
-                       "period": period_text(p["period_start"], p["period_end"])}
-        for _, p in b.policies.iterrows()
-    }
-    outcomes = b.ds.outcomes.set_index("id", drop=False)
-
-    def figure(outcome_id: object) -> str | None:
-        if not isinstance(outcome_id, str):
-            return None
-        o = outcomes.loc[outcome_id]
-        return f"{figure_text(float(o['value']), str(o['qualifier']), str(o['unit']))} ({when_text(o)})"
-
-    targets = {}
-    for _, t in b.targets.iterrows():
-        trend = None
-        if isinstance(t["trend"], str):
-            # The inputs, so a reader can redo the sum.
-            trend = {"trend": t["trend"], "from": [float(t["trend_start_value"]), f"{t['trend_start_date']:%Y-%m-%d}"],
-                     "to": [float(t["trend_end_value"]), f"{t['trend_end_date']:%Y-%m-%d}"],
-                     "observed_rate": round(float(t["trend_observed_rate"]), 6),
-                     "needed_rate": round(float(t["trend_needed_rate"]), 6)}
-        targets[str(t["id"])] = {
-            "policy": str(t["policy_id"]), "description": str(t["description_en"]), "goal": goal_text(t),
-            "deadline": deadline_text(t["deadline"], t["deadline_precision"]), "status": str(t["status"]),
-            "evidence": figure(t["evidence_id"]), "latest": figure(t["latest_id"]), "as_printed": _text(t["as_printed"]),
-            "claim": _text(t["claim_id"]), "checked": None if t["checked"] != t["checked"] else f"{t['checked']:%Y-%m}",
-            "trend": trend, "binding": _text(t["binding"]), "follows": _text(t["follows"]),
-        }
-    investments = {
-        str(i["id"]): {"policy": str(i["policy_id"]), "description": str(i["funded"]), "amount": money_text(i),
-                       "as_printed": _text(i["as_printed"]), "period": period_text(i["period_start"], i["period_end"]),
-                       "kind": str(i["kind"])}
-        for _, i in b.investments.iterrows()
-    }
-    return {"format": FORMAT, "title": b.title, "as_of": b.as_of.isoformat(), "data_version": b.ds.version,
-            "policies": policies, "targets": targets, "investments": investments}
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def same_facts(a: dict[str, Any], b: dict[str, Any]) -> bool:

@@ -1,0 +1,163 @@
+"""The worker pool and process control: one build at a time per reports folder (a lock), workers that
+leave Ctrl-C to the parent and die with it, and on Ctrl-C every worker and kernel stopped and the
+temporary files of the build removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import shutil
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from .execute import FAILED, Job, Result, build_one
+from .inputs import MANIFEST, save_manifest
+
+LOCK = ".build.lock"
+
+
+def lock_reports(reports_dir: Path) -> Any:
+    """Hold ``reports/.build.lock`` for the whole build: two builds never write the same folder."""
+    f = open(reports_dir / LOCK, "a+")  # noqa: SIM115 - held open until the build ends
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.close()
+        raise
+    f.seek(0)
+    f.truncate()
+    f.write(f"{os.getpid()}\n")
+    f.flush()
+    return f
+
+
+def lock_owner(reports_dir: Path) -> str:
+    try:
+        return f"process {int((reports_dir / LOCK).read_text().strip())}"
+    except (OSError, ValueError):
+        return "another process"
+
+
+_TEMP_NAME = re.compile(r"\.(.+)\.[A-Za-z0-9_]{8}(\.\w+)?")
+
+
+def clean_leftovers(reports_dir: Path) -> None:
+    """Remove what a killed build left behind: its temporary folders and half-written temporary files.
+
+    Only names this module creates are touched, and only while the build lock is held.
+    """
+    for path in reports_dir.glob(".build-*"):
+        shutil.rmtree(path, ignore_errors=True)
+    for folder in [reports_dir, *(p for p in reports_dir.iterdir() if p.is_dir() and not p.name.startswith("."))]:
+        for path in folder.glob(".*"):
+            if path.name.startswith((".figures-new-", ".figures-old-")):
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.is_file() and _TEMP_NAME.fullmatch(path.name) and path.name not in (MANIFEST, LOCK):
+                path.unlink(missing_ok=True)
+
+
+def _worker_init(parent: int) -> None:
+    """In each worker: leave Ctrl-C to the parent, and die with it if it is killed."""
+    signal.signal(signal.SIGINT, lambda signum, frame: None)  # a handler, not SIG_IGN: kernels must not inherit it
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (Linux /proc), children before their own children."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, queue = [], list(children.get(pid, []))
+    while queue:
+        child = queue.pop(0)
+        out.append(child)
+        queue += children.get(child, [])
+    return out
+
+
+def _stop_descendants(grace: float = 5.0) -> None:
+    """Stop the workers and the kernels they started: TERM, then KILL what is left after ``grace`` s."""
+    procs = _descendants(os.getpid())
+    for pid in procs:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(_alive(p) for p in procs):
+        time.sleep(0.05)
+    for pid in procs:
+        if _alive(pid):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def run_all(todo: list[tuple[Job, dict[str, str], list[str]]], jobs: int, reports_dir: Path,
+             manifest: dict[str, Any], say: Callable[[str], None]) -> tuple[int, bool]:
+    """Build every job; return (failures, interrupted). Ctrl-C stops workers and kernels, and says so."""
+    failures = 0
+    hashes_of = {job.briefing.id: hashes for job, hashes, _ in todo}
+    why = {job.briefing.id: "; ".join(reasons) for job, _, reasons in todo}
+    params_of = {job.briefing.id: job.parameters for job, _, _ in todo}
+    finished: list[str] = []
+
+    def record(result: Result) -> None:
+        nonlocal failures
+        finished.append(result.id)
+        if result.ok:
+            manifest[result.id] = {"inputs": hashes_of[result.id], "as_of": params_of[result.id]["as_of"],
+                                   "title": params_of[result.id].get("title", result.id)}
+            save_manifest(reports_dir, manifest)
+            say(f"built    {result.id} in {result.seconds:.1f} s ({why[result.id]})")
+        else:
+            failures += 1  # the manifest does not claim it current, so the next build retries
+            say(f"FAILED   {result.id} ({why[result.id]}): {result.message}")
+            failed = reports_dir / FAILED / f"{result.id}.ipynb"
+            if failed.exists():
+                say(f"         executed notebook: {failed}; previous outputs left as they were")
+
+    pool = None
+    try:
+        if jobs == 1:
+            for job, _, _ in todo:
+                record(build_one(job))
+        else:
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(),))
+            futures = [pool.submit(build_one, job) for job, _, _ in todo]
+            for future in as_completed(futures):
+                record(future.result())
+            pool.shutdown()
+    except KeyboardInterrupt:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        _stop_descendants()
+        clean_leftovers(reports_dir)
+        built = [i for i in finished if manifest.get(i, {}).get("inputs")]
+        rest = [job.briefing.id for job, _, _ in todo if job.briefing.id not in built]
+        say(f"interrupted: built {', '.join(built) or 'nothing'}; not built, left as they were: "
+            f"{', '.join(rest) or 'none'}. Run the build again to finish.")
+        return failures, True
+    return failures, False

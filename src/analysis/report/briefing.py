@@ -1,0 +1,360 @@
+"""What a briefing notebook shows: the ``Briefing`` a notebook makes, and the facts it saves.
+
+A notebook stays thin: it sets its parameters, makes a ``Briefing`` and calls one method per section.
+This module holds the selection (as of the status date, the chosen policies), the key figures, what
+changed since the last briefing and the charts; ``analysis.report.tables`` the tables, the lineage, the
+reported results, the rules and the sources. Every fact shown cites its source by number ([3]).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import paths
+from ..status import STATUSES
+from . import snapshot
+from .tables import BriefingTables
+from .text import (
+    GRADE_RANK,
+    STATUS_TEXT,
+    TREND_TEXT,
+    Citations,
+    Html,
+    Svg,
+    badge_html,
+    count_text,
+    deadline_text,
+    esc,
+    figure_text,
+    goal_text,
+    join_words,
+    missing,
+    money_text,
+    period_text,
+    plain_date,
+    when_text,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from ..data.loading import Dataset
+
+
+class Briefing(BriefingTables):
+    """The data and parameters behind one briefing."""
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        policies: list[str] | str = "all",
+        as_of: date | str,
+        language: str = "en",
+        due_window_months: int = 12,
+        data_dir: Path | str | None = None,
+        figures_dir: Path | str | None = None,
+        compare_to: Path | str | None = None,
+        previous_facts: Path | str | None = None,
+        facts_file: Path | str | None = None,
+    ) -> None:
+        """``compare_to``: a facts.json (or its folder) to compare with; otherwise ``previous_facts``, the
+        snapshot of this briefing's last build, set by the build. ``facts_file``: where to save this
+        briefing's own snapshot (the build sets it beside the HTML)."""
+        from ..data.loading import load
+        from ..status import target_status
+        from .charts import LANGUAGES
+
+        if language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+        self.title = title
+        self.as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        self.language = language
+        self.due_window_months = due_window_months
+        everything = load(Path(data_dir) if data_dir else paths.DATA_DIR)
+        known = list(everything.policies["id"])
+        if policies == "all" or policies is None:
+            selected = known
+        elif isinstance(policies, str):
+            raise ValueError(f"policies must be 'all' or a list of policy ids, got the string {policies!r}")
+        else:
+            unknown = [p for p in policies if p not in known]
+            if unknown:
+                raise ValueError(f"unknown policy id(s): {', '.join(unknown)}")
+            selected = list(policies)
+        # As of means as of: only what existed on the status date is shown, in every section.
+        self.ds: Dataset = everything.known_at(self.as_of)
+        issued = set(self.ds.policies["id"])
+        self.policy_ids = [p for p in selected if p in issued]
+        self.later_policies = [p for p in selected if p not in issued]
+        """Selected policies issued after the status date: not shown, only counted."""
+        self.figures_dir = Path(figures_dir) if figures_dir else None
+        self.status = target_status(self.ds, self.as_of, due_window_months)
+        self.citations = Citations()
+        grades = dict(zip(self.ds.sources["id"], self.ds.sources["grade"].astype(str), strict=True))
+        self._grade = grades
+        self._also: dict[tuple[str, str], list[str]] = {}
+        for c in self.ds.citations.itertuples(index=False):
+            self._also.setdefault((str(c.table), str(c.row_id)), []).append(str(c.source_id))
+        self.facts, self.baseline = self._snapshot(compare_to, previous_facts)
+        if facts_file:
+            from ..files import write_atomic
+            from .snapshot import dumps
+
+            write_atomic(Path(facts_file), dumps({**self.facts, "baseline": self.baseline}))
+
+    def _snapshot(self, compare_to: Path | str | None,
+                  previous_facts: Path | str | None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        facts = take(self)
+        if compare_to:
+            return facts, snapshot.read(compare_to)  # what the analyst asked for, even if identical
+        if previous_facts and Path(previous_facts).exists():
+            return facts, snapshot.baseline_for(facts, snapshot.read(previous_facts))
+        return facts, None
+
+    # -- selections ---------------------------------------------------------------------------------
+
+    @property
+    def policies(self) -> pd.DataFrame:
+        p = self.ds.policies
+        return p[p["id"].isin(self.policy_ids)].sort_values(["issued", "id"], na_position="last")
+
+    @property
+    def targets(self) -> pd.DataFrame:
+        """The selected policies' targets with their status columns (see ``analysis.status``)."""
+        columns = [c for c in self.status.columns if c not in ("policy_id", "deadline")]
+        t = self.ds.targets.merge(self.status[columns], left_on="id", right_on="target_id")
+        return t[t["policy_id"].isin(self.policy_ids)].sort_values(["deadline", "id"], na_position="last")
+
+    def cite_row(self, table: str, row_id: object, source_id: object) -> str:
+        """Citation marks for a row: its own source and its corroborating ones, the best-graded first."""
+        if missing(source_id):
+            return ""
+        own = str(source_id)
+        ids = [own] + [s for s in self._also.get((table, str(row_id)), []) if s != own]
+        ids.sort(key=lambda s: GRADE_RANK.get(self._grade.get(s, "weak"), 9))  # stable: own first among equals
+        return " ".join(self.citations.cite(s) for s in ids)  # a space, so a long list can wrap
+
+    def outcome(self, outcome_id: object) -> Any:
+        """One outcome row by id."""
+        o = self.ds.outcomes
+        return o[o["id"] == str(outcome_id)].iloc[0]
+
+    @property
+    def investments(self) -> pd.DataFrame:
+        i = self.ds.investments
+        if len(self.policy_ids) == len(self.ds.policies):
+            return i
+        return i[i["policy_id"].isin(self.policy_ids)]
+
+    def _title(self, row: Any) -> str:
+        en, zh = row["title_en"], row["title_zh"]
+        if self.language == "zh" and not missing(zh):
+            return esc(zh)
+        if self.language == "both" and not missing(zh):
+            return f"{esc(en)}<br>{esc(zh)}"
+        return esc(en)
+
+    # -- sections -----------------------------------------------------------------------------------
+
+    def since(self) -> Html:
+        """What changed since the earlier briefing: the section a returning reader reads first."""
+        from .snapshot import SECTIONS, compare, describe
+
+        if self.baseline is None:
+            return Html('<h2 id="since">Since the last briefing</h2><p class="note">This is the first briefing '
+                        "of its series: there is no earlier one to compare with. The next build will list what "
+                        "changed since this one.</p>")
+        cmp = compare(self.baseline, self.facts)
+        old = esc(cmp.old_as_of)
+        same_day = " (an earlier build with the same status date)" if cmp.old_as_of == cmp.new_as_of else ""
+        version = self.baseline.get("data_version")
+        intro = (f"Compared with the briefing as of {old}{same_day}"
+                 f"{f', data version {esc(version)}' if version else ''}: ")
+        if not cmp.changes:
+            return Html(f'<h2 id="since">Since {old}</h2><p>{intro}no target, status, figure or amount has '
+                        "changed.</p>")
+        parts = [f'<h2 id="since">Since {old}</h2><p>{intro}{count_text(len(cmp.changes), "change")}.</p>']
+        for heading, kind, table in SECTIONS:
+            changes = cmp.of(kind, table)
+            if not changes:
+                continue
+            items = []
+            for c in changes:
+                if kind == "status":
+                    detail = f": {badge_html(c.old)} → {badge_html(c.new)}"
+                elif kind == "revised":
+                    detail = f": {esc(describe(c))}"
+                elif kind == "removed":
+                    detail = f" ({esc(describe(c))})"
+                else:
+                    detail = ""
+                items.append(f"<li><span class='change-label'>{esc(c.label)}</span>{detail}</li>")
+            parts.append(f'<p class="since-group">{esc(heading)} ({len(changes)})</p><ul class="since">'
+                         f'{"".join(items)}</ul>')
+        return Html("".join(parts))
+
+    def key_figures(self) -> Html:
+        """Where the targets stand, with denominators, so that a reader of this section alone is not misled.
+
+        Boxes: policies, targets, then each status with its count; below them one sentence on the targets
+        past their deadline (how many are settled by a figure, and what is known about the rest), and one
+        on the open targets with a trend.
+        """
+        t = self.targets
+        counts = t["status"].value_counts()
+        boxes = [(str(len(self.policies)), "policies"), (str(len(t)), "targets")]
+        boxes += [(str(int(counts.get(s, 0))), STATUS_TEXT[s]) for s in STATUSES if counts.get(s, 0)]
+        amounts = self.investments.dropna(subset=["amount"])
+        if len(amounts):
+            # No total: spending, investment driven, subsidies and pledges do not add up.
+            boxes.append((str(len(amounts)), "amounts of money on record"))
+        cells = "".join(f'<div class="kf"><div class="kf-n">{esc(n)}</div><div class="kf-l">{esc(label)}</div></div>'
+                        for n, label in boxes)
+        parts = [f'<div class="key-figures">{cells}</div>', f"<p>{esc(self.headline())}</p>"]
+        if self.later_policies:
+            later = count_text(len(self.later_policies), "selected policy", "selected policies")
+            parts.append(f'<p class="note">Not shown: {later} issued after the status date '
+                         f'({esc(self.as_of.isoformat())}).</p>')
+        return Html("".join(parts))
+
+    def headline(self) -> str:
+        """One sentence on the numeric targets past their deadline, and one on the open ones."""
+        import pandas as pd
+
+        t = self.targets
+        day = pd.Timestamp(self.as_of)
+        numeric = t[t["comparator"] != "qualitative"]
+        past = numeric[numeric["deadline"].notna() & (numeric["deadline"] < day)]
+        n = past["status"].value_counts()
+        settled = int(n.get("met", 0) + n.get("missed", 0))
+        if len(past):
+            share = f" ({settled / len(past):.0%})"
+            rest = [f"{int(n[s])} {one if n[s] == 1 else many}" for s, one, many in (
+                ("claimed", "rests on an official claim without a figure", "rest on an official claim without a figure"),
+                ("not-found", "has no public result that a search found", "have no public result that a search found"),
+                ("overdue", "has not been searched for yet", "have not been searched for yet")) if n.get(s, 0)]
+            text = (f"Of {count_text(len(past), 'numeric target')} past their deadline, {settled}{share} "
+                    f"{'is' if settled == 1 else 'are'} settled by a reported figure ({int(n.get('met', 0))} met, "
+                    f"{int(n.get('missed', 0))} missed)")
+            text += f"; {join_words(rest)}." if rest else "."
+        else:
+            text = "No numeric target is past its deadline."
+        open_ = numeric[numeric["status"].isin(["due-soon", "upcoming"])]
+        if len(open_):
+            trends = open_["trend"].value_counts()
+            judged = [f"{int(trends[k])} {TREND_TEXT[k]}" for k in TREND_TEXT if trends.get(k, 0)]
+            text += (f" Of {count_text(len(open_), 'open target')}, " + (
+                f"{join_words(judged)} by the growth so far" if judged else "none has two figures to judge a trend by")
+                + ".")
+        return text
+
+    def _show(self, fig: Figure, name: str) -> Svg:
+        import io
+
+        import matplotlib
+        import matplotlib.pyplot as plt
+
+        from .style import house_style, save_figure
+
+        if self.figures_dir is not None:
+            save_figure(fig, self.figures_dir, name)
+        buffer = io.StringIO()
+        # Inline charts keep their text as text: selectable in the PDF, and far quicker for WeasyPrint
+        # to lay out than thousands of glyph outlines. The saved files keep text as paths.
+        with house_style(), matplotlib.rc_context({"svg.fonttype": "none"}):
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
+        plt.close(fig)
+        svg = buffer.getvalue()
+        svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG goes inline
+        return Svg(_plain_font_families(svg))
+
+    def timeline(self) -> Svg:
+        from . import charts
+
+        fig = charts.timeline(self.ds, self.status, self.as_of, policies=self.policy_ids, language=self.language)
+        return self._show(fig, "timeline")
+
+    def investments_chart(self) -> Svg | Html:
+        from . import charts
+
+        if self.investments.dropna(subset=["amount"]).empty:
+            return Html('<p class="note">No amount of money is stated for these policies; the table below lists '
+                        'what is known.</p>' if len(self.investments) else
+                        '<p class="note">No money is recorded for these policies.</p>')
+        fig = charts.investments(self.ds, policies=None if len(self.policy_ids) == len(self.ds.policies)
+                                 else self.policy_ids)
+        return self._show(fig, "investments")
+
+    def progress_chart(self) -> Svg | Html:
+        from . import charts
+
+        linked = self.ds.outcomes.dropna(subset=["target_id", "value"])
+        if not linked["target_id"].isin(self.targets["id"]).any():
+            return Html('<p class="note">No reported figures are linked to these targets yet.</p>')
+        fig = charts.progress(self.ds, self.status, policies=self.policy_ids)
+        return self._show(fig, "progress")
+
+
+_FAMILIES = re.compile(r"font-family: ([^;\"]+)")
+
+
+def _plain_font_families(svg: str) -> str:
+    """``'DejaVu Sans', 'Noto Sans CJK SC'`` as ``DejaVu Sans,Noto Sans CJK SC``.
+
+    WeasyPrint (70) splits the list on commas and strips quotes but not the space before them, so the
+    CJK family after ", " is not found and fontconfig falls back to the Japanese face. Unquoted family
+    names without spaces around the commas are valid CSS for browsers too.
+    """
+    return _FAMILIES.sub(lambda m: "font-family: " + ",".join(
+        f.strip().strip("'\"") for f in m.group(1).split(",")), svg)
+
+
+def take(b: Briefing) -> dict[str, Any]:
+    """The facts a briefing shows, as plain JSON-ready values (no baseline)."""
+
+    policies = {
+        str(p["id"]): {"title": str(p["title_en"]), "issued": plain_date(p["issued"], p["issued_precision"]),
+                       "period": period_text(p["period_start"], p["period_end"])}
+        for _, p in b.policies.iterrows()
+    }
+    outcomes = b.ds.outcomes.set_index("id", drop=False)
+
+    def figure(outcome_id: object) -> str | None:
+        if not isinstance(outcome_id, str):
+            return None
+        o = outcomes.loc[outcome_id]
+        return f"{figure_text(float(o['value']), str(o['qualifier']), str(o['unit']))} ({when_text(o)})"
+
+    targets = {}
+    for _, t in b.targets.iterrows():
+        trend = None
+        if isinstance(t["trend"], str):
+            # The inputs, so a reader can redo the sum.
+            trend = {"trend": t["trend"], "from": [float(t["trend_start_value"]), f"{t['trend_start_date']:%Y-%m-%d}"],
+                     "to": [float(t["trend_end_value"]), f"{t['trend_end_date']:%Y-%m-%d}"],
+                     "observed_rate": round(float(t["trend_observed_rate"]), 6),
+                     "needed_rate": round(float(t["trend_needed_rate"]), 6)}
+        targets[str(t["id"])] = {
+            "policy": str(t["policy_id"]), "description": str(t["description_en"]), "goal": goal_text(t),
+            "deadline": deadline_text(t["deadline"], t["deadline_precision"]), "status": str(t["status"]),
+            "evidence": figure(t["evidence_id"]), "latest": figure(t["latest_id"]), "as_printed": _maybe(t["as_printed"]),
+            "claim": _maybe(t["claim_id"]), "checked": None if t["checked"] != t["checked"] else f"{t['checked']:%Y-%m}",
+            "trend": trend, "binding": _maybe(t["binding"]), "follows": _maybe(t["follows"]),
+        }
+    investments = {
+        str(i["id"]): {"policy": str(i["policy_id"]), "description": str(i["funded"]), "amount": money_text(i),
+                       "as_printed": _maybe(i["as_printed"]), "period": period_text(i["period_start"], i["period_end"]),
+                       "kind": str(i["kind"])}
+        for _, i in b.investments.iterrows()
+    }
+    return {"format": snapshot.FORMAT, "title": b.title, "as_of": b.as_of.isoformat(), "data_version": b.ds.version,
+            "policies": policies, "targets": targets, "investments": investments}
+
+
+def _maybe(value: object) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,207 @@
+"""Text for readers: escaping, numbers, dates, goals and figures in words, and small HTML pieces.
+
+Every piece of text from the data goes through ``esc``: HTML-escaped, bidirectional controls dropped,
+Chinese runs marked ``lang="zh-Hans"`` so browsers and WeasyPrint pick Simplified-Chinese glyphs. The
+formatters here are shared by the briefing sections, the overview, the charts and ``facts.json``, so a
+goal or a figure reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..data.validate import BIDI_CONTROLS
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff《》“”"
+_CJK = re.compile(rf"[\u3000-\u303f{_HAN}\uff00-\uffef]+(?:[\s\d.%~\-+()（）]*[{_HAN}]+)*")
+STATUS_TEXT = {"met": "met", "missed": "missed", "claimed": "claimed, no figure", "not-found": "no result found",
+               "overdue": "overdue", "due-soon": "due soon", "upcoming": "upcoming", "qualitative": "qualitative"}
+TREND_TEXT = {"on-track": "on track", "needs-acceleration": "needs acceleration", "off-track": "off track",
+              "moving-away": "moving away"}
+GRADE_TEXT = {"official": "official", "major-media": "major media", "secondary": "secondary", "weak": "weak"}
+GRADE_RANK = {"official": 0, "major-media": 1, "secondary": 2, "weak": 3}
+BINDING_TEXT = {"binding": "binding (约束性)", "anticipatory": "anticipatory (预期性)"}
+
+
+_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
+def esc(value: object) -> str:
+    """HTML-escape text from the data, marking runs of Chinese as ``lang="zh-Hans"``.
+
+    Bidirectional embedding, override and isolate controls are dropped, so no value can reorder the text
+    around it (right-to-left letters themselves display as they should).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = html.escape(str(value).translate(_BIDI))
+    return _CJK.sub(lambda m: f'<span lang="zh-Hans">{m.group(0)}</span>', text)
+
+
+def esc_plain(value: object) -> str:
+    """HTML-escape text without marking Chinese runs (for text in another language, such as Japanese)."""
+    return html.escape(str(value).translate(_BIDI))
+
+
+def missing(value: object) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+class Html:
+    """An HTML fragment a notebook cell displays (``text/html`` only: no plain-text repr to leak)."""
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/html": self.markup}
+
+    def __str__(self) -> str:
+        return self.markup
+
+
+class Svg:
+    """A chart shown inline as SVG (vector in HTML and PDF)."""
+
+    def __init__(self, svg: str) -> None:
+        self.svg = svg
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"image/svg+xml": self.svg}
+
+
+@dataclass
+class Citations:
+    """Numbers sources in the order they are first cited."""
+
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def cite(self, source_id: object) -> str:
+        if missing(source_id):
+            return ""
+        key = str(source_id)
+        number = self.numbers.setdefault(key, len(self.numbers) + 1)
+        return f'<a class="cite" href="#source-{number}">[{number}]</a>'
+
+
+def plain_number(value: float) -> str:
+    if math.isnan(value):
+        return ""
+    if abs(value) >= 1e9:
+        return f"{value / 1e9:,.4g} billion"
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.4g} million"
+    return f"{value:,.10g}"
+
+
+
+def printed_html(value: object) -> str:
+    """The figure as the source prints it, under the value it was read as."""
+    return "" if missing(value) else f'<div class="printed">as printed: {esc(value)}</div>'
+
+
+def note_html(value: object) -> str:
+    """A curator's note, small, under the row it qualifies."""
+    return "" if missing(value) else f'<div class="note">{esc(value)}</div>'
+
+
+def rate_text(value: float) -> str:
+    return f"{value:+.1%}"
+
+
+def join_words(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def figure_text(value: float, qualifier: str, unit: str) -> str:
+    """A reported figure as printed in English: 'more than 350,000 enterprises', 'about 71.5%'."""
+    sign = {"about": "about ", "at-least": "at least ", "more-than": "more than "}.get(qualifier, "")
+    number = plain_number(value)
+    return f"{sign}{number}%" if unit == "%" else f"{sign}{number} {unit}"
+
+
+def when_text(o: Any) -> str:
+    """The time a reported figure describes (its report date where none is given), at its precision."""
+    if not missing(o["refers_to"]):
+        return plain_date(o["refers_to"], o["refers_to_precision"])
+    return plain_date(o["reported"], o["reported_precision"])
+
+
+def badge_html(status: str | None) -> str:
+    if status not in STATUS_TEXT:
+        return esc(status or "none")
+    return f"<span class='status status-{status}'>{STATUS_TEXT[status]}</span>"
+
+
+def count_text(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def data_table(header: list[str], rows: list[str], kind: str = "") -> str:
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    return (f'<table class="data{" " + kind if kind else ""}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def _year_text(value: object) -> str:
+    return "" if missing(value) else str(value.year)  # type: ignore[attr-defined]
+
+
+def period_text(start: object, end: object) -> str:
+    """A period by its years: '2018–2020', '2015' (no end printed), '' (none)."""
+    return "–".join(x for x in (_year_text(start), _year_text(end)) if x)
+
+
+def goal_text(t: Any) -> str:
+    """A target's goal as the targets table shows it: '≥ 20 % increase', 'qualitative'."""
+    if missing(t["target_value"]):
+        return "qualitative"
+    top = None if missing(t["target_max"]) else float(t["target_max"])
+    return f"{target_text(str(t['comparator']), float(t['target_value']), top)} {t['unit']}"
+
+
+def money_text(i: Any) -> str:
+    """An amount with its qualifier and currency: 'about CNY 70 billion', 'not stated'."""
+    if missing(i["amount"]):
+        return "not stated"
+    sign = {"about": "about ", "more-than": "more than ", "at-least": "at least ",
+            "up-to": "up to "}.get(str(i["qualifier"]), "")
+    return f"{sign}{i['currency']} {plain_number(float(i['amount']))}"
+
+
+def plain_date(value: object, precision: object) -> str:
+    if missing(value):
+        return ""
+    fmt = {"year": "%Y", "month": "%Y-%m"}.get(str(precision), "%Y-%m-%d")
+    return value.strftime(fmt)  # type: ignore[attr-defined]
+
+
+def deadline_text(value: object, precision: object) -> str:
+    if missing(value):
+        return "no date"
+    return str(value.year) if str(precision) == "year" else value.strftime("%Y-%m-%d")  # type: ignore[attr-defined]
+
+
+COMPARATOR_SYMBOL = {"at-least": "≥", "more-than": ">", "at-most": "≤", "equal": "=", "about": "≈"}
+
+
+def compact_number(value: float) -> str:
+    """A number as an axis or a table cell shows it: '1.2k', '3 bn', '4.45 trn'."""
+    for div, suffix in ((1e12, " trn"), (1e9, " bn"), (1e6, " m"), (1e3, "k")):
+        if abs(value) >= div:
+            return f"{value / div:g}{suffix}"
+    return f"{value:g}"
+
+
+def target_text(comparator: str, value: float, top: float | None = None) -> str:
+    """A target as a reader scans it: '≥ 120', '3–5', '≈ 5'."""
+    if comparator == "range" and top is not None:
+        return f"{compact_number(value)}–{compact_number(top)}"
+    return f"{COMPARATOR_SYMBOL.get(comparator, '')} {compact_number(value)}".strip()
