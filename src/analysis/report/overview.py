@@ -38,4 +38,4 @@ def money_by_period(b: Briefing) -> Html:
         rows.append(f"<tr><td class='nowrap'>{esc(period)}</td><td>{esc(i['funded'])}</td>"
                     f"<td class='nowrap'>{esc(amount)}</td><td>{esc(i['kind'])}</td>"
                     f"<td>{b.citations.cite(i['source_id'])}</td></tr>")
-    return Html(data_table(["Period", "What", "Amount", "Kind", "Source"], rows))
+    return Html(data_table(["Period", "What", "Amount", "Kind", "Source"], rows, "money-by-period"))

@@ -76,7 +76,7 @@ class BriefingTables:
                 f"<tr><td>{self._title(p)}{doc}{note_html(p['note'])}</td><td>{esc(p['issuer'])}</td>"
                 f"<td class='nowrap'>{plain_date(p['issued'], p['issued_precision'])}</td>"
                 f"<td class='nowrap'>{esc(period)}</td><td>{self.cite_row('policies', p['id'], p['source_id'])}</td></tr>")
-        return Html(data_table(["Policy", "Issued by", "Issued", "Period", "Source"], rows))
+        return Html(data_table(["Policy", "Issued by", "Issued", "Period", "Source"], rows, "policies"))
 
     def targets_table(self) -> Html:
         """One row per target: the goal, its deadline, its status and what is known about it."""
@@ -130,8 +130,7 @@ class BriefingTables:
         if not missing(t["latest_id"]) and (status not in ("met", "missed") or t["latest_id"] != t["evidence_id"]):
             parts.append(f"last known: {self._figure(t['latest_id'])}")
         if status == "not-found":
-            parts.append(f"No public report found. <span class='note'>Searched {esc(t['checked'].strftime('%Y-%m'))} "
-                         f"for: {esc(t['looked_for'])}</span>")
+            parts.append(f"No public report found. <span class='note'>Searched for: {esc(t['looked_for'])}</span>")
         elif status == "overdue":
             parts.append("no result known, and no search recorded yet")
         if not missing(t["trend"]):
@@ -197,7 +196,7 @@ class BriefingTables:
             rows.append(f"<tr><td>{esc(r['metric'])}{note_html(r['note'])}</td>"
                         f"<td>{figure}{printed_html(r['as_printed'])}</td><td class='nowrap'>{esc(when_text(r))}</td>"
                         f"<td>{self.cite_row('outcomes', r['id'], r['source_id'])}</td></tr>")
-        return Html(data_table(["Measure", "Figure", "For", "Source"], rows))
+        return Html(data_table(["Measure", "Figure", "For", "Source"], rows, "results"))
 
     def investments_table(self) -> Html:
         rows = []
@@ -210,7 +209,7 @@ class BriefingTables:
                         f"<td>{self.cite_row('investments', i['id'], i['source_id'])}</td></tr>")
         if not rows:
             return Html("")
-        return Html(data_table(["What", "Amount", "Kind", "Period", "Source"], rows))
+        return Html(data_table(["What", "Amount", "Kind", "Period", "Source"], rows, "money"))
 
     def sources(self) -> Html:
         """The numbered list of every source cited above, with address, publisher and grade."""
