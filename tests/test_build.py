@@ -128,6 +128,19 @@ def test_pdf_is_a_briefing_for_a_reader(built) -> None:
         assert "Noto-Sans-CJK-SC" in fonts.stdout and "CJK-JP" not in fonts.stdout
 
 
+def test_a_briefing_can_be_cited_and_followed_up_on_paper(built) -> None:
+    """A 'Cite this briefing' block with the content-hashed data version, and source addresses in the PDF."""
+    from analysis.data.validate import check
+
+    version = check(built["data"]).version
+    page = (built["reports"] / ID / f"{ID}.html").read_text(encoding="utf-8")
+    assert '<h2 id="cite">Cite this briefing</h2>' in page and f"data version {version}" in page
+    text = " ".join(PdfReader(built["reports"] / ID / f"{ID}.pdf").pages[-1].extract_text().split())
+    pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(built["reports"] / ID / f"{ID}.pdf").pages)
+    assert "Cite this briefing" in pdf and version in pdf
+    assert "https://" in text or "http://" in text  # the source list prints addresses on paper
+
+
 def test_html_has_no_code_and_is_self_contained(built) -> None:
     html = (built["reports"] / ID / f"{ID}.html").read_text(encoding="utf-8")
     for bad in ("b.targets_table()", "from analysis", "jp-InputArea", 'class="input', "<script", "Traceback",

@@ -18,7 +18,7 @@ def ds() -> analysis.Dataset:
 
 def test_every_table_is_a_frame_with_all_rows(ds) -> None:
     assert len(ds.targets) == (FIXTURE_DATA / "targets.csv").read_text(encoding="utf-8").count("\n") - 1
-    assert ds.version == "1.0.0"
+    assert ds.version.startswith("1.0.0+") and len(ds.version) == len("1.0.0+") + 8
     for name in ("sources", "policies", "bodies", "targets", "investments", "outcomes", "citations"):
         assert isinstance(getattr(ds, name), pd.DataFrame)
 
@@ -64,3 +64,15 @@ def test_bad_value_raises_instead_of_coercing(data) -> None:
 def test_warnings_do_not_stop_loading(data) -> None:
     data.replace("targets", "ii-plan-2021-2023-productivity", ",20%以上,", ",,")
     assert len(load(data.dir).targets) > 0
+
+
+def test_data_version_follows_the_content_not_the_bytes(data) -> None:
+    """A changed value gives a new data version; a file re-saved with CRLF and a BOM does not."""
+    from analysis.data.validate import check
+
+    first = check(data.dir).version
+    path = data.path("targets")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert check(data.dir).version == first
+    data.replace("outcomes", "smart-mfg-pilots-2017", ",206,", ",207,")
+    assert check(data.dir).version != first

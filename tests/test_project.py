@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import tomllib
@@ -80,3 +81,12 @@ def test_lock_pins_every_dependency_within_pyproject() -> None:
     makefile = (PROJ_ROOT / "Makefile").read_text(encoding="utf-8")
     assert "pip install --quiet --disable-pip-version-check -r requirements.lock" in makefile
     assert "$(STAMP): pyproject.toml requirements.lock" in makefile
+
+
+def test_citation_file_names_the_data_package_and_its_version() -> None:
+    cff = yaml.safe_load((PROJ_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    package = json.loads((PROJ_ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0" and cff["license"] == "MIT"
+    assert cff["preferred-citation"]["type"] == "data"
+    assert cff["preferred-citation"]["version"] == package["version"]
+    assert cff["preferred-citation"]["license"] == "CC-BY-4.0"

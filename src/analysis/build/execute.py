@@ -1,0 +1,176 @@
+"""Building one briefing, in a worker process: papermill runs the notebook on the project's kernel, the
+exporters render HTML and PDF, and the files are renamed into place only when all of them succeeded.
+Failures come back as a ``Result`` with one line an analyst can act on; nothing here raises.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..files import write_atomic
+from .inputs import FACTS
+
+if TYPE_CHECKING:
+    from .spec import BriefingSpec
+
+KERNEL = "industrial-internet"
+FAILED = "_failed"
+
+
+@dataclass
+class Result:
+    id: str
+    ok: bool
+    seconds: float
+    message: str = ""
+    outputs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Job:
+    briefing: BriefingSpec
+    parameters: dict[str, Any]
+    data_dir: Path
+    reports_dir: Path
+    data_version: str
+    timeout: int
+
+
+def _first_line(source: str) -> str:
+    line = next((s for s in source.splitlines() if s.strip() and not s.lstrip().startswith("#")), "")
+    return line.strip()[:60]
+
+
+def build_one(job: Job) -> Result:
+    """Run, export and publish one briefing. Never raises: failures come back as a ``Result``."""
+    start = time.perf_counter()
+    b = job.briefing
+    work = Path(tempfile.mkdtemp(prefix=f".build-{b.id}-", dir=job.reports_dir))
+    executed = work / f"{b.id}.ipynb"
+    log = work / "kernel.log"
+    saved = os.dup(2)
+    try:
+        # The kernel's own chatter (connection warnings) goes to a log, not to the reader's terminal.
+        with open(log, "wb") as f:
+            os.dup2(f.fileno(), 2)
+        return _run(job, work, executed, start)
+    except Exception as exc:  # noqa: BLE001 - reported, never raised, so the other briefings go on
+        with contextlib.suppress(OSError):
+            _keep_failed(job, executed)
+        return Result(b.id, False, time.perf_counter() - start, _explain(exc, job))
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _explain(exc: Exception, job: Job) -> str:
+    """One line an analyst can act on, for the failures that are not an error in a cell."""
+    name = type(exc).__name__
+    if "NoSuchKernel" in name:
+        return f"{name}: {exc} (run 'make setup' to register the kernel {KERNEL!r})"
+    if name == "DeadKernelError":
+        return ("the notebook's kernel died (killed, out of memory, or a crash in a library); "
+                "the executed notebook shows the cells that ran")
+    if name == "CellTimeoutError":
+        where = ""
+        lines = str(exc).splitlines()  # nbclient previews the cell between two lines of dashes
+        marks = [i for i, line in enumerate(lines) if line.startswith("---")]
+        if len(marks) >= 2:
+            preview = "; ".join(s.strip() for s in lines[marks[0] + 1:marks[1]] if s.strip())
+            where = f" ({preview[:60]})"
+        return f"a cell{where} ran longer than the {job.timeout} s timeout (--timeout SECONDS to allow more)"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"no space left on the disk while writing {exc.filename or 'the outputs'}; free some space and build again"
+    if name == "FontMissingError":
+        return str(exc)
+    return f"{name}: {exc}"
+
+
+def _keep_failed(job: Job, executed: Path) -> None:
+    if executed.exists():
+        failed = job.reports_dir / FAILED / f"{job.briefing.id}.ipynb"
+        write_atomic(failed, executed.read_bytes())
+
+
+def skip_slow_iri_checker() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax``, which costs 2-3 s per process (it builds a
+    grammar at import; jsonschema issues 1392 and 1428). nbformat's schema has no IRI fields, and
+    jsonschema imports it optionally, so without it only the unused 'iri' format check is missing."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
+    import logging
+    import warnings
+
+    skip_slow_iri_checker()
+
+    warnings.filterwarnings("ignore")
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from ..report.exporters import BriefingHTMLExporter, html_to_pdf
+
+    b = job.briefing
+    previous = job.reports_dir / b.id / FACTS
+    params = {**job.parameters, "data_dir": str(job.data_dir.resolve()), "figures_dir": str(work / "figures")}
+    if "facts_file" in b.declared:  # a notebook that keeps snapshots
+        params["previous_facts"] = str(previous.resolve()) if previous.exists() else None
+        params["facts_file"] = str(work / FACTS)
+    if params.get("compare_to"):
+        params["compare_to"] = str(Path(params["compare_to"]).resolve())
+    try:
+        pm.execute_notebook(str(b.notebook), str(executed), parameters=params, kernel_name=KERNEL,
+                            cwd=str(b.notebook.parent), progress_bar=False, log_output=False,
+                            execution_timeout=job.timeout)
+    except PapermillExecutionError as exc:
+        _keep_failed(job, executed)
+        where = f"cell {exc.cell_index + 1}" + (f" ({_first_line(exc.source)})" if exc.source else "")
+        evalue = exc.evalue.strip().splitlines()[0] if exc.evalue.strip() else ""
+        return Result(b.id, False, time.perf_counter() - start, f"{where} raised {exc.ename}: {evalue}")
+
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["briefing"] = {"title": params.get("title") or b.id, "as_of": params["as_of"],
+                               "data_version": job.data_version}
+    # The executed notebook names where its files end up, not the temporary folder they were made in.
+    final = str((job.reports_dir / b.id).resolve())
+    executed.write_text(nbformat.writes(nb).replace(str(work), final), encoding="utf-8")
+    html, _ = BriefingHTMLExporter().from_notebook_node(nb)
+    (work / f"{b.id}.html").write_text(html, encoding="utf-8")
+    (work / f"{b.id}.pdf").write_bytes(html_to_pdf(html))
+    outputs = _publish(work, job.reports_dir / b.id, b.id)
+    failed = job.reports_dir / FAILED / f"{b.id}.ipynb"
+    failed.unlink(missing_ok=True)
+    return Result(b.id, True, time.perf_counter() - start, outputs=outputs)
+
+
+def _publish(work: Path, target: Path, bid: str) -> list[str]:
+    """Move the finished files into ``target``: each file by an atomic rename, figures as a folder."""
+    target.mkdir(parents=True, exist_ok=True)
+    names = [f"{bid}.ipynb", f"{bid}.html", f"{bid}.pdf"] + ([FACTS] if (work / FACTS).exists() else [])
+    figures = work / "figures"
+    if figures.is_dir():
+        old = target / "figures"
+        staged = target / f".figures-new-{os.getpid()}"
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.move(str(figures), staged)
+        trash = target / f".figures-old-{os.getpid()}"
+        if old.exists():
+            os.replace(old, trash)
+        os.replace(staged, old)
+        shutil.rmtree(trash, ignore_errors=True)
+    for name in names:
+        os.replace(work / name, target / name)
+    return names

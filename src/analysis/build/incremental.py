@@ -1,0 +1,153 @@
+"""The build: read the list, decide what is out of date, check the data and the font once, build the rest
+in parallel, and write the front page. ``build(Options())`` returns the exit status; ``main_build`` is
+what the CLI calls.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from .. import paths
+from .execute import Job
+from .frontpage import write_index
+from .inputs import CODE_DIR, changed, code_inputs, digest, input_hashes, read_manifest, save_manifest
+from .pool import clean_leftovers, lock_owner, lock_reports, run_all
+from .spec import BriefingSpec, ConfigError, read_briefings
+
+
+@dataclass
+class Options:
+    briefings_file: Path = paths.REPORTS_DIR / "briefings.yml"
+    notebooks_dir: Path = paths.NOTEBOOKS_DIR
+    data_dir: Path = paths.DATA_DIR
+    reports_dir: Path = paths.REPORTS_DIR
+    only: list[str] = field(default_factory=list)
+    jobs: int = 0
+    force: bool = False
+    as_of: str | None = None
+    timeout: int = 600
+
+
+def build(opts: Options, say: Callable[[str], None] = print) -> int:
+    """Build what is out of date; return the exit status (0: all good, 1: something failed, 130: Ctrl-C)."""
+    started = time.perf_counter()
+    # Notebooks run in notebooks/, so every path they are given must not depend on the current folder.
+    opts = replace(opts, reports_dir=opts.reports_dir.resolve(), data_dir=opts.data_dir.resolve(),
+                   notebooks_dir=opts.notebooks_dir.resolve())
+    if not (opts.data_dir / paths.DESCRIPTOR).is_file():
+        say(f"error: {opts.data_dir}: no {paths.DESCRIPTOR} there (is --data-dir the data package folder?)")
+        say("nothing was built")
+        return 1
+    try:
+        briefings = read_briefings(opts.briefings_file, opts.data_dir, opts.notebooks_dir)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            say(f"error: {problem}")
+        say("nothing was built")
+        return 1
+    known = {b.id for b in briefings}
+    unknown = [i for i in opts.only if i not in known]
+    if unknown:
+        say(f"error: --only names unknown briefing(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        return 1
+    chosen = [b for b in briefings if not opts.only or b.id in opts.only]
+
+    opts.reports_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = lock_reports(opts.reports_dir)
+    except BlockingIOError:
+        say(f"error: another build is running in {opts.reports_dir} ({lock_owner(opts.reports_dir)}); "
+            "wait for it to finish or stop it")
+        return 1
+    try:
+        return _build_locked(opts, briefings, chosen, started, say)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            say(f"error: no space left on the disk while writing {exc.filename or opts.reports_dir}; free some space "
+                "and build again (briefings not reported as built were left as they were)")
+            return 1
+        raise
+    finally:
+        lock.close()
+
+
+def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[BriefingSpec], started: float,
+                  say: Callable[[str], None]) -> int:
+    clean_leftovers(opts.reports_dir)
+    manifest = read_manifest(opts.reports_dir)
+    code = {f"code {p.relative_to(CODE_DIR)}": digest(p) for p in code_inputs()}
+    today = date.today().isoformat()
+    todo: list[tuple[Job, dict[str, str], list[str]]] = []
+    for b in chosen:
+        params = dict(b.parameters)
+        params["as_of"] = opts.as_of or params.get("as_of") or today
+        hashed = replace(b, parameters=params)
+        hashes = input_hashes(hashed, opts.data_dir, code)
+        entry = manifest.get(b.id, {})
+        outputs_present = all((opts.reports_dir / b.id / f"{b.id}.{ext}").exists() for ext in ("html", "pdf"))
+        if not opts.force and entry.get("inputs") == hashes and outputs_present:
+            say(f"skipped  {b.id} (unchanged)")
+            continue
+        reasons = ["--force"] if opts.force else changed(entry.get("inputs") or entry.get("last_inputs"), hashes)
+        if entry and entry.get("inputs") is None and not opts.force:
+            reasons = [r for r in reasons if r != "no earlier build"] + ["its last build did not complete"]
+        if not outputs_present and entry:
+            reasons = ["outputs missing"]
+        todo.append((Job(b, params, opts.data_dir, opts.reports_dir, "", opts.timeout), hashes, reasons))
+
+    failures, interrupted = 0, False
+    if todo:
+        # Validate only when there is work: an up-to-date build stays well under half a second.
+        from ..data.validate import check
+
+        report = check(opts.data_dir)
+        if report.errors:
+            for problem in report.errors:
+                say(str(problem))
+            say(f"error: the data has {len(report.errors)} error(s); nothing was built (see analysis validate)")
+            return 1
+        from ..report.style import FontMissingError, require_cjk_font
+
+        try:
+            require_cjk_font()  # before any notebook runs: a briefing without its Chinese font is not published
+        except FontMissingError as exc:
+            say(f"error: {exc}")
+            say("nothing was built")
+            return 1
+        todo = [(replace(job, data_version=report.version), hashes, reasons) for job, hashes, reasons in todo]
+        # Nothing claims to be current while it is being rebuilt: if this build dies half-way, whatever it
+        # left is rebuilt next time.
+        for job, _, _ in todo:
+            if entry := manifest.get(job.briefing.id):
+                entry["last_inputs"] = entry.get("inputs") or entry.get("last_inputs")  # to say what changed
+                entry["inputs"] = None
+        save_manifest(opts.reports_dir, manifest)
+        jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(todo)))
+        say(f"building {len(todo)} briefing(s) with {jobs} job(s); one line as each finishes")
+        failures, interrupted = run_all(todo, jobs, opts.reports_dir, manifest, say)
+    write_index(opts.reports_dir, briefings, read_manifest(opts.reports_dir))
+    if interrupted:
+        return 130
+    built = len(todo) - failures
+    say(f"{built} built, {len(chosen) - len(todo)} skipped, {failures} failed in "
+        f"{time.perf_counter() - started:.1f} s; index: {opts.reports_dir / 'index.html'}")
+    return 1 if failures else 0
+
+
+def main_build(argv_opts: Options) -> int:
+    """Entry point used by the CLI; prints progress lines as they come."""
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        return build(argv_opts, say)
+    except KeyboardInterrupt:  # before the briefings started: nothing was written
+        print("interrupted: nothing was built", file=sys.stderr)
+        return 130
