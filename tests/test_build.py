@@ -258,3 +258,11 @@ def test_a_briefing_dated_before_most_of_the_data_shows_only_what_was_known(tmp_
         assert not re.search(rf"\({year}\d\d", page), year
     text = " ".join(PdfReader(out / "early" / "early.pdf").pages[0].extract_text().split())
     assert "Status as of 2019-06-30" in text
+
+
+def test_a_built_page_links_to_its_pdf_and_the_front_page(built) -> None:
+    page = (built["reports"] / ID / f"{ID}.html").read_text(encoding="utf-8")
+    assert '<a href="../index.html">All briefings</a>' in page and f'<a href="{ID}.pdf">This briefing as PDF</a>' in page
+    assert (built["reports"] / "index.html").exists() and (built["reports"] / ID / f"{ID}.pdf").exists()
+    pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(built["reports"] / ID / f"{ID}.pdf").pages)
+    assert "All briefings" not in pdf  # the links are for the screen

@@ -142,7 +142,7 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
         return Result(b.id, False, time.perf_counter() - start, f"{where} raised {exc.ename}: {evalue}")
 
     nb = nbformat.read(executed, as_version=4)
-    nb.metadata["briefing"] = {"title": params.get("title") or b.id, "as_of": params["as_of"],
+    nb.metadata["briefing"] = {"id": b.id, "title": params.get("title") or b.id, "as_of": params["as_of"],
                                "data_version": job.data_version}
     # The executed notebook names where its files end up, not the temporary folder they were made in.
     final = str((job.reports_dir / b.id).resolve())
