@@ -102,7 +102,8 @@ def test_build_writes_notebook_html_pdf_and_index(built) -> None:
     first = built["first"]
     assert first.returncode == 0, first.stdout + first.stderr
     out = built["reports"] / ID
-    assert sorted(p.name for p in out.iterdir()) == ["facts.json", "figures", f"{ID}.html", f"{ID}.ipynb", f"{ID}.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["facts.json", "figures", f"{ID}.csv", f"{ID}.html", f"{ID}.ipynb",
+                                                    f"{ID}.pdf", f"{ID}.xlsx"]
     assert sorted(p.name for p in (out / "figures").iterdir()) == [  # this policy has money and outcomes
         "investments.png", "investments.svg", "progress.png", "progress.svg", "timeline.png", "timeline.svg"]
     index = (built["reports"] / "index.html").read_text(encoding="utf-8")
@@ -266,3 +267,26 @@ def test_a_built_page_links_to_its_pdf_and_the_front_page(built) -> None:
     assert (built["reports"] / "index.html").exists() and (built["reports"] / ID / f"{ID}.pdf").exists()
     pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(built["reports"] / ID / f"{ID}.pdf").pages)
     assert "All briefings" not in pdf  # the links are for the screen
+
+
+def test_the_data_behind_a_briefing_downloads_as_csv_and_excel(built) -> None:
+    """Raw numbers, not formatted strings; UTF-8 with a BOM so Excel shows Chinese; three sheets in the workbook."""
+    import pandas as pd
+
+    out = built["reports"] / ID
+    raw = (out / f"{ID}.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    targets = pd.read_csv(out / f"{ID}.csv", encoding="utf-8-sig")
+    facts = json.loads((out / "facts.json").read_text(encoding="utf-8"))
+    assert set(targets["id"]) == set(facts["targets"])
+    assert {"status", "deadline", "target_value", "latest_value", "source_id", "source_url", "source_grade"} <= set(
+        targets.columns)
+    curated = pd.read_csv(built["data"] / "targets.csv").set_index("id")
+    row = targets.set_index("id").loc["ii-plan-2018-2020-cloud-enterprises"]
+    assert row["target_value"] == curated.at[row.name, "target_value"]  # the number, in its unit
+    assert row["status"] == facts["targets"][row.name]["status"]
+    book = pd.read_excel(out / f"{ID}.xlsx", sheet_name=None)
+    assert list(book) == ["targets", "money", "sources"]
+    assert book["targets"]["target_value"].dtype.kind == "f"  # numbers stay numbers
+    assert set(book["sources"]["id"]) >= set(targets["source_id"])
+    assert any("工业" in str(v) for v in targets["as_printed"]) or any("万" in str(v) for v in targets["as_printed"])

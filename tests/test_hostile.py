@@ -131,7 +131,7 @@ def test_no_script_or_event_attribute_reaches_the_html(hostile) -> None:
         for name, value in attrs:
             assert not name.startswith("on"), (tag, name, value)
             if name in ("href", "src"):
-                own = value in ("../index.html", "b.pdf")  # the page's links to the front page and its PDF
+                own = value in ("../index.html", "b.pdf", "b.csv", "b.xlsx")  # the front page and its own files
                 assert value and (own or value.startswith(("#", "https://", "http://", "data:image/"))), (tag, name, value)
     text = "".join(parsed.text)
     for inert in (SCRIPT, IMG, LINK, "مرحبا עברית", "zero\u200bwidth", "🚀", LONG):
@@ -164,13 +164,13 @@ def test_parameters_with_quotes_and_newlines_arrive_intact(hostile) -> None:
 
 def test_same_inputs_give_the_same_html_and_pdf_bytes(hostile, tmp_path: Path) -> None:
     """Built elsewhere (another reports folder) and rebuilt in place: byte for byte the same."""
-    first = {ext: (hostile["out"] / f"b.{ext}").read_bytes() for ext in ("html", "pdf")}
+    first = {ext: (hostile["out"] / f"b.{ext}").read_bytes() for ext in ("html", "pdf", "csv", "xlsx")}
     root = hostile["root"]
     elsewhere = _build(root, hostile["data"], tmp_path / "reports", TITLE)
     assert elsewhere.returncode == 0, elsewhere.stdout
     again = _build(root, hostile["data"], root / "reports", TITLE, force=True)
     assert again.returncode == 0, again.stdout
-    for ext in ("html", "pdf"):
+    for ext in ("html", "pdf", "csv", "xlsx"):
         assert (tmp_path / "reports" / "b" / f"b.{ext}").read_bytes() == first[ext], ext
         assert (hostile["out"] / f"b.{ext}").read_bytes() == first[ext], ext
     assert PdfReader(hostile["out"] / "b.pdf").metadata["/CreationDate"].startswith("D:20261123000000")

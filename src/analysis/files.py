@@ -1,4 +1,5 @@
-"""Writing files so that a reader never sees half of one: write beside it, flush, then rename."""
+"""Writing files so that a reader never sees half of one (write beside it, flush, then rename), and the
+date stamped into them, which never comes from the clock."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -39,3 +41,14 @@ def write_atomic(path: Path, data: bytes) -> None:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+
+
+def document_date(as_of: str = "") -> str:
+    """The date stamped in a briefing's metadata: ``SOURCE_DATE_EPOCH`` when set, else its as-of date.
+
+    Never the clock: the same inputs give the same bytes, so a diff of two builds shows only real changes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{as_of}T00:00:00Z" if as_of else "1970-01-01T00:00:00Z"

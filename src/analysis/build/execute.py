@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..files import write_atomic
+from ..report.downloads import CSV_NAME, XLSX_NAME
 from .inputs import FACTS
 
 if TYPE_CHECKING:
@@ -160,6 +161,10 @@ def _publish(work: Path, target: Path, bid: str) -> list[str]:
     """Move the finished files into ``target``: each file by an atomic rename, figures as a folder."""
     target.mkdir(parents=True, exist_ok=True)
     names = [f"{bid}.ipynb", f"{bid}.html", f"{bid}.pdf"] + ([FACTS] if (work / FACTS).exists() else [])
+    for made, name in ((CSV_NAME, f"{bid}.csv"), (XLSX_NAME, f"{bid}.xlsx")):  # the data behind the briefing
+        if (work / made).exists():
+            os.replace(work / made, work / name)
+            names.append(name)
     figures = work / "figures"
     if figures.is_dir():
         old = target / "figures"

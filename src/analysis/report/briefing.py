@@ -102,10 +102,12 @@ class Briefing(BriefingTables):
             self._also.setdefault((str(c.table), str(c.row_id)), []).append(str(c.source_id))
         self.facts, self.baseline = self._snapshot(compare_to, previous_facts)
         if facts_file:
-            from ..files import write_atomic
-            from .snapshot import dumps
+            from ..files import document_date, write_atomic
+            from .downloads import write as write_downloads
 
-            write_atomic(Path(facts_file), dumps({**self.facts, "baseline": self.baseline}))
+            write_atomic(Path(facts_file), snapshot.dumps({**self.facts, "baseline": self.baseline}))
+            # Beside the facts, the data behind the briefing for readers to download (the build names them).
+            write_downloads(self, Path(facts_file).parent, document_date(self.as_of.isoformat()))
 
     def _snapshot(self, compare_to: Path | str | None,
                   previous_facts: Path | str | None) -> tuple[dict[str, Any], dict[str, Any] | None]:

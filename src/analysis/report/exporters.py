@@ -18,23 +18,13 @@ from typing import Any
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
+from ..files import document_date
 from .text import esc
 
 TEMPLATES = Path(__file__).parent / "templates"
 _ANCHOR = re.compile(r'<a class="anchor-link" href="[^"]*">.*?</a>', re.S)
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
 _TAG = re.compile(r"<[^>]+>")
-
-
-def document_date(as_of: str = "") -> str:
-    """The date stamped in a briefing's metadata: ``SOURCE_DATE_EPOCH`` when set, else its as-of date.
-
-    Never the clock: the same inputs give the same bytes, so a diff of two builds shows only real changes.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{as_of}T00:00:00Z" if as_of else "1970-01-01T00:00:00Z"
 
 
 def _svg_base64(svg: str) -> str:

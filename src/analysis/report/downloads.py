@@ -1,0 +1,127 @@
+"""The data behind a briefing, for a reader to download: ``<id>.csv`` (its targets) and ``<id>.xlsx``
+(targets, money and sources, one sheet each).
+
+Raw values, not the briefing's formatted strings: numbers as numbers in their units, dates at the precision
+the source gives (``2023``, ``2021-01``), each row with its source's id, address and grade. The CSV is UTF-8
+with a byte-order mark, so Excel shows Chinese as Chinese. Both files are the same bytes for the same
+inputs: the workbook carries the briefing's document date, never the clock.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..files import write_atomic
+from .text import missing
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .briefing import Briefing
+
+CSV_NAME, XLSX_NAME = "data.csv", "data.xlsx"
+"""The names in the build's work folder; the build publishes them as ``<id>.csv`` and ``<id>.xlsx``."""
+
+
+def _text(value: Any) -> str:
+    """A text cell: '' where the data has none."""
+    return "" if missing(value) else str(value)
+
+
+def _partial(value: Any, precision: Any) -> str:
+    """A date at the precision the data gives: '2023', '2021-01', '2021-01-13'; '' where none."""
+    if missing(value):
+        return ""
+    return value.strftime({"year": "%Y", "month": "%Y-%m"}.get(str(precision), "%Y-%m-%d"))
+
+
+def tables(b: Briefing) -> dict[str, pd.DataFrame]:
+    """The briefing's targets (with status and evidence), money and sources, as plain tables."""
+    import pandas as pd
+
+    sources = b.ds.sources.set_index("id")
+    titles = dict(zip(b.ds.policies["id"], b.ds.policies["title_en"], strict=True))
+
+    def source_columns(source_id: Any) -> dict[str, Any]:
+        s = sources.loc[source_id]
+        return {"source_id": source_id, "source_grade": str(s["grade"]), "source_url": _text(s["url"])}
+
+    targets = []
+    for _, t in b.targets.iterrows():
+        targets.append({
+            "id": t["id"], "policy_id": t["policy_id"], "policy": titles.get(t["policy_id"], ""),
+            "target": t["description_en"], "metric": t["metric"], "comparator": str(t["comparator"]),
+            "target_value": t["target_value"], "target_max": t["target_max"],
+            "unit": _text(t["unit"]),
+            "deadline": _partial(t["deadline"], t["deadline_precision"]), "status": str(t["status"]),
+            "deciding_value": t["evidence_value"], "deciding_qualifier": _text(t["evidence_qualifier"]),
+            "deciding_outcome_id": _text(t["evidence_id"]), "share_of_goal": t["share_of_goal"],
+            "latest_value": t["latest_value"], "latest_qualifier": _text(t["latest_qualifier"]),
+            "latest_refers_to": _partial(t["latest_refers"], "day"), "latest_outcome_id": _text(t["latest_id"]),
+            "claim_outcome_id": _text(t["claim_id"]), "searched": _partial(t["checked"], "month"),
+            "trend": _text(t["trend"]),
+            "trend_observed_rate": t["trend_observed_rate"], "trend_needed_rate": t["trend_needed_rate"],
+            "binding": _text(t["binding"]),
+            "follows": _text(t["follows"]), "as_printed": _text(t["as_printed"]),
+            **source_columns(t["source_id"]),
+        })
+    money = []
+    for _, i in b.investments.iterrows():
+        money.append({
+            "id": i["id"], "policy_id": i["policy_id"], "what": i["funded"], "kind": str(i["kind"]),
+            "qualifier": _text(i["qualifier"]), "amount": i["amount"],
+            "currency": _text(i["currency"]),
+            "period_start": _partial(i["period_start"], i["period_start_precision"]),
+            "period_end": _partial(i["period_end"], i["period_end_precision"]),
+            "as_printed": _text(i["as_printed"]), **source_columns(i["source_id"]),
+        })
+    cited = sorted({*[r["source_id"] for r in targets], *[r["source_id"] for r in money]})
+    listed = [{"id": s, "title": sources.at[s, "title"], "publisher": sources.at[s, "publisher"],
+               "published": _partial(sources.at[s, "published"], sources.at[s, "published_precision"]),
+               "url": _text(sources.at[s, "url"]), "grade": str(sources.at[s, "grade"])} for s in cited]
+    return {"targets": pd.DataFrame(targets), "money": pd.DataFrame(money), "sources": pd.DataFrame(listed)}
+
+
+def write(b: Briefing, folder: Path, document_date: str) -> list[Path]:
+    """Write ``data.csv`` and ``data.xlsx`` into ``folder``; ``document_date`` (ISO) dates the workbook."""
+    frames = tables(b)
+    csv_path, xlsx_path = folder / CSV_NAME, folder / XLSX_NAME
+    write_atomic(csv_path, frames["targets"].to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
+    write_atomic(xlsx_path, _workbook(frames, document_date))
+    return [csv_path, xlsx_path]
+
+
+def _workbook(frames: dict[str, pd.DataFrame], document_date: str) -> bytes:
+    import pandas as pd
+
+    stamp = datetime.fromisoformat(document_date.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in frames.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+        writer.book.properties.creator = "Industrial Internet Policy Tracker"
+        writer.book.properties.created = stamp
+        writer.book.properties.modified = stamp
+    return _fixed_zip_times(buffer.getvalue(), stamp)
+
+
+def _fixed_zip_times(data: bytes, stamp: datetime) -> bytes:
+    """The same workbook with every zip entry, and the 'modified' date openpyxl stamps at saving, dated
+    ``stamp``: the same inputs give the same bytes."""
+    modified = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = modified.sub(rb"\g<1>" + when + rb"\g<2>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, content)
+    return out.getvalue()
