@@ -59,8 +59,6 @@ if TYPE_CHECKING:
 Status = Literal["met", "missed", "claimed", "not-found", "overdue", "due-soon", "upcoming", "qualitative"]
 STATUSES: tuple[Status, ...] = ("met", "missed", "claimed", "not-found", "overdue", "due-soon", "upcoming",
                                 "qualitative")
-PAST_DUE: tuple[Status, ...] = ("missed", "claimed", "not-found", "overdue")
-"""Statuses of a target whose deadline has passed without a figure meeting it."""
 Trend = Literal["on-track", "needs-acceleration", "off-track", "moving-away"]
 TRENDS: tuple[Trend, ...] = ("on-track", "needs-acceleration", "off-track", "moving-away")
 ABOUT_TOLERANCE = 0.10
