@@ -214,6 +214,9 @@ def test_failing_notebook_keeps_previous_outputs(built) -> None:
     assert "Traceback" not in result.stdout + result.stderr and len(result.stdout.splitlines()) < 12
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert (built["reports"] / "_failed" / f"{ID}.ipynb").exists()
+    # The front page still links the earlier files, and says they are older than the failed build.
+    index = (built["reports"] / "index.html").read_text(encoding="utf-8")
+    assert f'href="{ID}/{ID}.pdf"' in index and "Its last build failed: these files are from the build" in index
     # Still out of date: the next build tries again rather than skipping.
     again = run_build(*built["args"])
     assert again.returncode == 1 and f"skipped  {ID}" not in again.stdout
@@ -290,3 +293,17 @@ def test_the_data_behind_a_briefing_downloads_as_csv_and_excel(built) -> None:
     assert book["targets"]["target_value"].dtype.kind == "f"  # numbers stay numbers
     assert set(book["sources"]["id"]) >= set(targets["source_id"])
     assert any("工业" in str(v) for v in targets["as_printed"]) or any("万" in str(v) for v in targets["as_printed"])
+
+
+def test_an_ad_hoc_list_keeps_the_other_briefings_on_the_front_page(tmp_path: Path) -> None:
+    """Building a custom list into a reports folder merges into its front page instead of replacing it."""
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    shutil.copytree(FIXTURE_DATA, data)
+    first = write_list(tmp_path / "first.yml", entry("first"))
+    second = write_list(tmp_path / "second.yml", entry("second"))
+    for listing in (first, second):
+        result = run_build("--briefings", str(listing), "--data-dir", str(data), "--reports-dir", str(reports))
+        assert result.returncode == 0, result.stdout + result.stderr
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="first/first.html"' in index and 'href="second/second.html"' in index
+    assert "Its last build failed" not in index
