@@ -63,7 +63,7 @@ class Dataset:
         bodies = known(self.bodies, "founded")
         present = {"policies": ids, "bodies": set(bodies["id"]), "targets": set(targets["id"]),
                    "investments": set(investments["id"]), "outcomes": set(outcomes["id"])}
-        late = set(known(self.sources, "published")["id"]) ^ set(self.sources["id"])
+        late = set(self.sources["id"]) - set(known(self.sources, "published")["id"])
         citations = self.citations[[str(row_id) in present.get(str(table), set()) and str(source) not in late
                                     for table, row_id, source in zip(self.citations["table"], self.citations["row_id"],
                                                                      self.citations["source_id"], strict=True)]]

@@ -58,14 +58,7 @@ class BriefingTables:
     targets: pd.DataFrame
     investments: pd.DataFrame
 
-    def cite_row(self, table: str, row_id: object, source_id: object) -> str:  # pragma: no cover - see Briefing
-        raise NotImplementedError
-
-    def outcome(self, outcome_id: object) -> Any:  # pragma: no cover - see Briefing
-        raise NotImplementedError
-
-    def _title(self, row: Any) -> str:  # pragma: no cover - see Briefing
-        raise NotImplementedError
+    # Also from Briefing: cite_row(table, row_id, source_id), outcome(outcome_id) and _title(row).
 
     def policies_table(self) -> Html:
         rows = []
