@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := industrial-internet
-DEB_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji poppler-utils libharfbuzz-subset0
+DEB_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji poppler-utils libharfbuzz-subset0 chromium
 
 .PHONY: help setup system-packages validate check notebooks hooks charts reports bench lock fixtures test lab clean distclean
 
@@ -36,7 +36,8 @@ $(STAMP): pyproject.toml requirements.lock
 # Debian packages: Chinese glyphs in charts and PDFs (fonts-noto-cjk), emoji that may turn up in pasted text
 # (fonts-noto-color-emoji, so PDFs show them rather than empty boxes), PDF checks in tests (poppler-utils),
 # fast font subsetting in WeasyPrint (libharfbuzz-subset0: without it, each PDF with Chinese text spends
-# about 20 s subsetting the CJK font in Python). Installed when run as root; otherwise the command is printed.
+# about 20 s subsetting the CJK font in Python), a real browser for the browser tests (chromium, driven by
+# Playwright from PyPI: no browser download). Installed when run as root; otherwise the command is printed.
 system-packages:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -97,7 +98,7 @@ lab: setup ## open JupyterLab on notebooks/ with the project kernel; saving a no
 	@$(BIN)/jupyter lab notebooks/
 
 clean: ## remove caches and build outputs (keeps .venv)
-	@rm -rf .pytest_cache .hypothesis .ruff_cache build src/*.egg-info reports/figures reports/_failed reports/.manifest.json reports/.build.lock reports/index.html
+	@rm -rf .pytest_cache .hypothesis .ruff_cache build src/*.egg-info reports/figures reports/_failed reports/.manifest.json reports/.build.lock reports/index.html reports/industrial-internet-data.zip
 	@find reports -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
 	@find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 

@@ -103,7 +103,7 @@ def test_build_writes_notebook_html_pdf_and_index(built) -> None:
     assert first.returncode == 0, first.stdout + first.stderr
     out = built["reports"] / ID
     assert sorted(p.name for p in out.iterdir()) == ["facts.json", "figures", f"{ID}.csv", f"{ID}.html", f"{ID}.ipynb",
-                                                    f"{ID}.pdf", f"{ID}.xlsx"]
+                                                    f"{ID}.pdf", f"{ID}.xlsx", "source-numbers.json"]
     assert sorted(p.name for p in (out / "figures").iterdir()) == [  # this policy has money and outcomes
         "investments.png", "investments.svg", "progress.png", "progress.svg", "timeline.png", "timeline.svg"]
     index = (built["reports"] / "index.html").read_text(encoding="utf-8")

@@ -87,9 +87,8 @@ def _add_analyst_cells(notebook: Path) -> None:
     notebook.write_text(json.dumps(nb), encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("hostile")
+def make_hostile(root: Path) -> dict:
+    """Hostile text in a policy, a target and a source, an analyst's extra cells, a hostile title; built."""
     shutil.copytree(NOTEBOOKS_DIR, root / "notebooks")
     data = root / "data"
     shutil.copytree(FIXTURE_DATA, data)
@@ -101,6 +100,11 @@ def hostile(tmp_path_factory) -> dict:
     _add_analyst_cells(root / "notebooks" / "briefing.ipynb")
     result = _build(root, data, root / "reports", TITLE)
     return {"root": root, "data": data, "result": result, "out": root / "reports" / "b"}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> dict:
+    return make_hostile(tmp_path_factory.mktemp("hostile"))
 
 
 def test_hostile_text_is_valid_data_with_warnings(hostile) -> None:

@@ -25,6 +25,8 @@ def test_environment_yml_matches_pyproject() -> None:
     wanted = {_name(s): _normal(s) for s in project["dependencies"] + project["optional-dependencies"]["dev"]}
     env = yaml.safe_load((PROJ_ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = {_name(s): _normal(s) for s in env["dependencies"] if isinstance(s, str)}
+    from_pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))  # what conda-forge lacks
+    conda |= {_name(s): _normal(s) for s in from_pip if not s.startswith("-e")}
     python = conda.pop("python")
     conda.pop("pip")
     assert python == "python" + project["requires-python"].replace(" ", "")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..files import write_atomic
 from ..report.downloads import CSV_NAME, XLSX_NAME
-from .inputs import FACTS
+from .inputs import FACTS, NUMBERS
 
 if TYPE_CHECKING:
     from .spec import BriefingSpec
@@ -34,6 +34,7 @@ class Result:
     seconds: float
     message: str = ""
     outputs: list[str] = field(default_factory=list)
+    pages: int = 0  # of the PDF
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from ..report.exporters import BriefingHTMLExporter, html_to_pdf
+    from ..report.exporters import BriefingHTMLExporter, render_pdf
 
     b = job.briefing
     previous = job.reports_dir / b.id / FACTS
@@ -150,17 +151,19 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     executed.write_text(nbformat.writes(nb).replace(str(work), final), encoding="utf-8")
     html, _ = BriefingHTMLExporter().from_notebook_node(nb)
     (work / f"{b.id}.html").write_text(html, encoding="utf-8")
-    (work / f"{b.id}.pdf").write_bytes(html_to_pdf(html))
+    pdf, pages = render_pdf(html)
+    (work / f"{b.id}.pdf").write_bytes(pdf)
     outputs = _publish(work, job.reports_dir / b.id, b.id)
     failed = job.reports_dir / FAILED / f"{b.id}.ipynb"
     failed.unlink(missing_ok=True)
-    return Result(b.id, True, time.perf_counter() - start, outputs=outputs)
+    return Result(b.id, True, time.perf_counter() - start, outputs=outputs, pages=pages)
 
 
 def _publish(work: Path, target: Path, bid: str) -> list[str]:
     """Move the finished files into ``target``: each file by an atomic rename, figures as a folder."""
     target.mkdir(parents=True, exist_ok=True)
-    names = [f"{bid}.ipynb", f"{bid}.html", f"{bid}.pdf"] + ([FACTS] if (work / FACTS).exists() else [])
+    names = [f"{bid}.ipynb", f"{bid}.html", f"{bid}.pdf"]
+    names += [kept for kept in (FACTS, NUMBERS) if (work / kept).exists()]
     for made, name in ((CSV_NAME, f"{bid}.csv"), (XLSX_NAME, f"{bid}.xlsx")):  # the data behind the briefing
         if (work / made).exists():
             os.replace(work / made, work / name)

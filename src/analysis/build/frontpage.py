@@ -1,39 +1,241 @@
 """The front page, ``reports/index.html``, rendered from the Jinja template
 ``analysis/report/templates/frontpage/index.html.j2`` (autoescaped, so no title can become markup).
 
-It lists every briefing of the list being built, then every other briefing whose files are in the folder
-(built from another list: the front page merges, it never drops them), and says when a briefing's last
-build failed, so that a reader knows its files are older.
+It says what the tracker covers, how the portfolio stands (targets by status, from each briefing's
+``facts.json``), and lists one row per briefing with its issuer, level, year, period, a strip of its
+targets by status and links that say what they open ("PDF, 12 pages, 310 KB"). It lists every briefing
+of the list being built, then every other briefing whose files are in the folder (built from another
+list: the front page merges, it never drops them), and says when a briefing's last build failed, so that
+a reader knows its files are older.
+
+The page carries its own small script (sorting and filtering; the table works without it) and its own
+styles, both inline and allowed by a Content-Security-Policy that names their hashes and nothing else.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+import re
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..files import write_atomic
+from ..report.text import STATUS_TEXT
+from ..status import STATUSES
+from .inputs import FACTS
 
 if TYPE_CHECKING:
     from .spec import BriefingSpec
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "report" / "templates" / "frontpage"
+DATA_PACKAGE = "industrial-internet-data.zip"
+"""The whole data package as one download, beside the front page (written by ``analysis.build.package``)."""
+
+LEVELS = ("national", "ministerial", "provincial", "municipal")
+STRIP_COLOUR = {"met": "#007A5A", "missed": "#B34E00", "claimed": "#1F6F99", "not-found": "#E0B458",
+                "overdue": "#E69F00", "due-soon": "#A8487F", "upcoming": "#0072B2", "qualitative": "#9A9A9A"}
+PERIODS = (("to-2020", "ended by 2020"), ("2021-2025", "ends 2021–2025"), ("2026-on", "ends 2026 or later"),
+           ("open", "no end date"))
+# How each status reads in a sentence: "Of the 94 targets, 19 are met, 52 have no result ...".
+STATUS_VERB = {"met": ("is met", "are met"), "missed": ("was missed", "were missed"),
+               "claimed": ("rests on an official claim without a figure", "rest on an official claim without a figure"),
+               "not-found": ("has no public result that a search found", "have no public result that a search found"),
+               "overdue": ("is overdue and not yet searched for", "are overdue and not yet searched for"),
+               "due-soon": ("falls due soon", "fall due soon"), "upcoming": ("is upcoming", "are upcoming"),
+               "qualitative": ("is a goal with no number to test", "are goals with no number to test")}
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+@dataclass
+class Link:
+    label: str  # what it opens, with its size: "PDF, 12 pages, 310 KB"
+    href: str
+    name: str  # the short visible word
+
+
+@dataclass
+class Row:
+    id: str
+    title: str
+    built: bool
+    failed: bool = False
+    as_of: str = ""
+    data_version: str = ""
+    issuers: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    issued: str = ""  # a year, or "2015–2026" for several policies
+    period: str = ""
+    periods: list[str] = field(default_factory=list)  # the PERIODS keys its policies fall in
+    counts: dict[str, int] = field(default_factory=dict)  # targets by status, in STATUSES order
+    links: list[Link] = field(default_factory=list)
+    sort_year: str = ""
+    sort_end: str = ""
+    sort_level: int = 9
+
+    @property
+    def targets(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def statuses(self) -> str:
+        return " ".join(self.counts)
+
+    @property
+    def strip(self) -> list[dict[str, Any]]:
+        return strip(self.counts, 120)
+
+    @property
+    def counts_text(self) -> str:
+        return ", ".join(f"{n} {STATUS_TEXT[s]}" for s, n in self.counts.items()) or "no targets"
+
+
+def strip(counts: dict[str, int], width: float) -> list[dict[str, Any]]:
+    """Segments of a bar ``width`` wide, one per status, in proportion to the counts."""
+    total = sum(counts.values())
+    out, x = [], 0.0
+    for s, n in counts.items():
+        w = width * n / total if total else 0
+        out.append({"status": s, "x": round(x, 2), "width": round(w, 2), "colour": STRIP_COLOUR[s], "n": n})
+        x += w
+    return out
+
+
+def size_text(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{round(n / 1024)} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def _period_key(end: int | None) -> str:
+    if end is None:
+        return "open"
+    return "to-2020" if end <= 2020 else "2021-2025" if end <= 2025 else "2026-on"
+
+
+def _read_facts(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / FACTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _row(reports_dir: Path, bid: str, title: str, entry: dict[str, Any]) -> Row:
+    folder = reports_dir / bid
+    built = bool(entry) and (folder / f"{bid}.html").exists()
+    row = Row(bid, title, built)
+    if not built:
+        return row
+    row.failed = entry.get("inputs") is None  # files from an earlier, complete build
+    row.as_of = str(entry.get("as_of", ""))
+    facts = _read_facts(folder)
+    row.data_version = str(facts.get("data_version", ""))
+    policies = [p for p in (facts.get("policies") or {}).values() if isinstance(p, dict)]
+    row.issuers = sorted({str(p.get("issuer")) for p in policies if p.get("issuer")})
+    levels = {str(p.get("level")) for p in policies if p.get("level")}
+    row.levels = [lv for lv in LEVELS if lv in levels] + sorted(levels - set(LEVELS))
+    row.sort_level = min((LEVELS.index(lv) for lv in row.levels if lv in LEVELS), default=9)
+    years = sorted(int(y) for p in policies for y in _YEAR.findall(str(p.get("issued", "")))[:1])
+    if years:
+        row.issued = str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+        row.sort_year = str(years[0])
+    ends = []
+    for p in policies:
+        found = [int(y) for y in _YEAR.findall(str(p.get("period", "")))]
+        ends.append(max(found) if found else None)
+    row.periods = [key for key, _ in PERIODS if key in {_period_key(e) for e in ends}]
+    row.period = (str(policies[0].get("period") or "no period stated") if len(policies) == 1
+                  else f"{len(policies)} policies" if policies else "")
+    known_ends = [e for e in ends if e is not None]
+    row.sort_end = str(max(known_ends)) if known_ends else "9999"
+    statuses = Counter(str(t.get("status")) for t in (facts.get("targets") or {}).values() if isinstance(t, dict))
+    row.counts = {s: statuses[s] for s in STATUSES if statuses[s]}
+    row.links = _links(folder, bid, int(entry.get("pdf_pages") or 0))
+    return row
+
+
+def _links(folder: Path, bid: str, pages: int) -> list[Link]:
+    links = []
+    for ext, name, what in (("html", "Web page", "Web page"), ("pdf", "PDF", "PDF"),
+                            ("csv", "CSV", "Data as CSV"), ("xlsx", "Excel", "Data as Excel")):
+        path = folder / f"{bid}.{ext}"
+        if not path.exists():
+            continue
+        detail = [what]
+        if ext == "pdf" and pages:
+            detail.append(f"{pages} page{'s' if pages != 1 else ''}")
+        detail.append(size_text(path.stat().st_size))
+        links.append(Link(", ".join(detail), f"{bid}/{bid}.{ext}", name))
+    return links
+
+
+def portfolio(rows: list[Row], reports_dir: Path) -> dict[str, Any]:
+    """Targets by status over every briefing shown, each target once (a target shown in several
+    briefings counts once, with its status in the briefing of the latest status date)."""
+    latest: dict[str, tuple[str, str]] = {}
+    policies: set[str] = set()
+    years: list[int] = []
+    for row in rows:
+        if not row.built:
+            continue
+        facts = _read_facts(reports_dir / row.id)
+        for pid, p in (facts.get("policies") or {}).items():
+            policies.add(pid)
+            years += [int(y) for y in _YEAR.findall(str(p.get("issued", "")) if isinstance(p, dict) else "")[:1]]
+        for tid, t in (facts.get("targets") or {}).items():
+            if isinstance(t, dict) and (tid not in latest or row.as_of > latest[tid][0]):
+                latest[tid] = (row.as_of, str(t.get("status")))
+    counts = Counter(status for _, status in latest.values())
+    ordered = {s: counts[s] for s in STATUSES if counts[s]}
+    total = sum(ordered.values())
+    items = [{"status": s, "text": STATUS_TEXT[s], "n": n, "share": f"{n / total:.0%}",
+              "verb": STATUS_VERB[s][n != 1]} for s, n in ordered.items()]
+    return {"policies": len(policies), "first_year": min(years, default=None), "targets": total, "statuses": items,
+            "bar": strip(ordered, 600)}
+
+
+def _common(values: Iterable[str]) -> str:
+    found = Counter(v for v in values if v)
+    return found.most_common(1)[0][0] if found else ""
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
 def write_index(reports_dir: Path, briefings: Iterable[BriefingSpec], manifest: dict[str, Any]) -> None:
     """Write the front page for ``briefings``, as the manifest says they were last built."""
     import jinja2
 
-    def row(bid: str, title: str) -> dict[str, Any]:
-        entry = manifest.get(bid) or {}
-        built = bool(entry) and (reports_dir / bid / f"{bid}.html").exists()
-        return {"id": bid, "title": title, "built": built, "as_of": str(entry.get("as_of", "")),
-                "failed": built and entry.get("inputs") is None}  # files from an earlier, complete build
-
     listed = {b.id for b in briefings}
-    rows = [row(b.id, str(b.parameters.get("title", b.id))) for b in briefings]
-    rows += [row(bid, str(entry.get("title", bid))) for bid, entry in sorted(manifest.items())
+    rows = [_row(reports_dir, b.id, str(b.parameters.get("title", b.id)), manifest.get(b.id) or {})
+            for b in briefings]
+    rows += [_row(reports_dir, bid, str(entry.get("title", bid)), entry) for bid, entry in sorted(manifest.items())
              if bid not in listed and isinstance(entry, dict) and (reports_dir / bid / f"{bid}.html").exists()]
+    built = [r for r in rows if r.built]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
-    page = env.get_template("index.html.j2").render(briefings=rows)
+    script = (TEMPLATES / "frontpage.js").read_text(encoding="utf-8")
+    style = (TEMPLATES / "frontpage.css").read_text(encoding="utf-8")
+    package = reports_dir / DATA_PACKAGE
+    filters = {
+        "level": [(lv, lv) for lv in LEVELS if any(lv in r.levels for r in built)],
+        "issuer": [(i, i) for i in sorted({i for r in built for i in r.issuers})],
+        "period": [(k, text) for k, text in PERIODS if any(k in r.periods for r in built)],
+        "status": [(s, STATUS_TEXT[s]) for s in STATUSES if any(s in r.counts for r in built)],
+    }
+    page = env.get_template("index.html.j2").render(
+        briefings=rows, built=len(built), as_of=_common(r.as_of for r in built),
+        data_version=_common(r.data_version for r in built), portfolio=portfolio(rows, reports_dir),
+        filters=filters, script=script, style=style,
+        csp=f"default-src 'none'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; img-src 'self'; "
+            "base-uri 'none'; form-action 'none'",
+        package={"href": DATA_PACKAGE, "size": size_text(package.stat().st_size)} if package.exists() else None,
+    )
     write_atomic(reports_dir / "index.html", page.encode("utf-8"))

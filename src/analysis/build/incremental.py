@@ -16,8 +16,9 @@ from pathlib import Path
 
 from .. import paths
 from .execute import Job
-from .frontpage import write_index
+from .frontpage import DATA_PACKAGE, write_index
 from .inputs import CODE_DIR, changed, code_inputs, digest, input_hashes, read_manifest, save_manifest
+from .package import write_package
 from .pool import clean_leftovers, lock_owner, lock_reports, run_all
 from .spec import BriefingSpec, ConfigError, read_briefings
 
@@ -132,6 +133,8 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
         jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(todo)))
         say(f"building {len(todo)} briefing(s) with {jobs} job(s); one line as each finishes")
         failures, interrupted = run_all(todo, jobs, opts.reports_dir, manifest, say)
+    if todo or not (opts.reports_dir / DATA_PACKAGE).exists():
+        write_package(opts.data_dir, opts.reports_dir)  # the data the briefings were built from, to download
     write_index(opts.reports_dir, briefings, read_manifest(opts.reports_dir))
     if interrupted:
         return 130

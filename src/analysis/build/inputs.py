@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 MANIFEST = ".manifest.json"
 FACTS = "facts.json"
+NUMBERS = "source-numbers.json"  # the numbers each source has had in a briefing series
 CODE_DIR = Path(__file__).resolve().parents[1]
 """The package: every file of code and every template below it is an input of every briefing."""
 

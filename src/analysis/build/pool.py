@@ -128,7 +128,7 @@ def run_all(todo: list[tuple[Job, dict[str, str], list[str]]], jobs: int, report
         finished.append(result.id)
         if result.ok:
             manifest[result.id] = {"inputs": hashes_of[result.id], "as_of": params_of[result.id]["as_of"],
-                                   "title": params_of[result.id].get("title", result.id)}
+                                   "title": params_of[result.id].get("title", result.id), "pdf_pages": result.pages}
             save_manifest(reports_dir, manifest)
             say(f"built    {result.id} in {result.seconds:.1f} s ({why[result.id]})")
         else:

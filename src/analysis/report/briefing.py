@@ -8,6 +8,7 @@ reported results, the rules and the sources. Every fact shown cites its source b
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -94,7 +95,8 @@ class Briefing(BriefingTables):
         """Selected policies issued after the status date: not shown, only counted."""
         self.figures_dir = Path(figures_dir) if figures_dir else None
         self.status = target_status(self.ds, self.as_of, due_window_months)
-        self.citations = Citations()
+        self.citations = Citations(kept=_read_numbers(previous_facts))
+        self.numbers_file = Path(facts_file).parent / NUMBERS if facts_file else None
         grades = dict(zip(self.ds.sources["id"], self.ds.sources["grade"].astype(str), strict=True))
         self._grade = grades
         self._also: dict[tuple[str, str], list[str]] = {}
@@ -302,6 +304,25 @@ class Briefing(BriefingTables):
         return self._show(fig, "progress")
 
 
+NUMBERS = "source-numbers.json"
+"""Beside facts.json: the number each source has had in the series, so numbers stay put between builds
+(``analysis.build.inputs.NUMBERS`` names the same file)."""
+
+
+def _read_numbers(previous_facts: Path | str | None) -> dict[str, int]:
+    """The source numbers of the series' last build; none (a fresh start) if unreadable."""
+    if not previous_facts:
+        return {}
+    try:
+        data = json.loads((Path(previous_facts).parent / NUMBERS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    numbers = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(numbers, dict):
+        return {}
+    return {str(k): v for k, v in numbers.items() if isinstance(v, int) and not isinstance(v, bool) and v > 0}
+
+
 _FAMILIES = re.compile(r"font-family: ([^;\"]+)")
 
 
@@ -321,7 +342,8 @@ def take(b: Briefing) -> dict[str, Any]:
 
     policies = {
         str(p["id"]): {"title": str(p["title_en"]), "issued": plain_date(p["issued"], p["issued_precision"]),
-                       "period": period_text(p["period_start"], p["period_end"])}
+                       "period": period_text(p["period_start"], p["period_end"]), "issuer": str(p["issuer"]),
+                       "level": str(p["level"])}
         for _, p in b.policies.iterrows()
     }
     outcomes = b.ds.outcomes.set_index("id", drop=False)

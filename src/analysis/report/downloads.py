@@ -40,6 +40,18 @@ def _partial(value: Any, precision: Any) -> str:
     return value.strftime({"year": "%Y", "month": "%Y-%m"}.get(str(precision), "%Y-%m-%d"))
 
 
+TARGET_COLUMNS = (
+    "id", "policy_id", "policy", "target", "metric", "comparator", "target_value", "target_max", "unit", "deadline",
+    "status", "deciding_value", "deciding_qualifier", "deciding_outcome_id", "share_of_goal", "latest_value",
+    "latest_qualifier", "latest_refers_to", "latest_outcome_id", "claim_outcome_id", "searched", "trend",
+    "trend_observed_rate", "trend_needed_rate", "binding", "follows", "as_printed", "source_id", "source_grade",
+    "source_url")
+MONEY_COLUMNS = ("id", "policy_id", "what", "kind", "qualifier", "amount", "currency", "period_start", "period_end",
+                 "as_printed", "source_id", "source_grade", "source_url")
+SOURCE_COLUMNS = ("id", "title", "publisher", "published", "url", "grade")
+"""The columns of each table, written even when a briefing has no rows (a policy with no targets)."""
+
+
 def tables(b: Briefing) -> dict[str, pd.DataFrame]:
     """The briefing's targets (with status and evidence), money and sources, as plain tables."""
     import pandas as pd
@@ -84,7 +96,9 @@ def tables(b: Briefing) -> dict[str, pd.DataFrame]:
     listed = [{"id": s, "title": sources.at[s, "title"], "publisher": sources.at[s, "publisher"],
                "published": _partial(sources.at[s, "published"], sources.at[s, "published_precision"]),
                "url": _text(sources.at[s, "url"]), "grade": str(sources.at[s, "grade"])} for s in cited]
-    return {"targets": pd.DataFrame(targets), "money": pd.DataFrame(money), "sources": pd.DataFrame(listed)}
+    return {"targets": pd.DataFrame(targets, columns=list(TARGET_COLUMNS)),
+            "money": pd.DataFrame(money, columns=list(MONEY_COLUMNS)),
+            "sources": pd.DataFrame(listed, columns=list(SOURCE_COLUMNS))}
 
 
 def write(b: Briefing, folder: Path, document_date: str) -> list[Path]:

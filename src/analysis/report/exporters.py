@@ -100,7 +100,13 @@ _CREATED = re.compile(r'<meta content="([0-9T:Z-]+)" name="dcterms.created"|<met
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Lay out briefing HTML as PDF with WeasyPrint, the same bytes for the same HTML.
+    """Lay out briefing HTML as PDF with WeasyPrint, the same bytes for the same HTML."""
+    return render_pdf(html)[0]
+
+
+def render_pdf(html: str) -> tuple[bytes, int]:
+    """Lay out briefing HTML as PDF with WeasyPrint: the PDF's bytes (the same for the same HTML) and its
+    number of pages.
 
     fontTools stamps each font it subsets with the time, unless ``SOURCE_DATE_EPOCH`` is set: for the
     layout it is set to the document's own date (its ``dcterms.created``) when the caller has not set it.
@@ -117,7 +123,8 @@ def html_to_pdf(html: str) -> bytes:
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = previous if previous and previous.isdigit() else epoch
     try:
-        return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()  # type: ignore[no-any-return]
+        document = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).render()
+        return document.write_pdf(), len(document.pages)
     finally:
         if previous is None:
             del os.environ["SOURCE_DATE_EPOCH"]

@@ -78,16 +78,29 @@ class Svg:
 
 @dataclass
 class Citations:
-    """Numbers sources in the order they are first cited."""
+    """Numbers sources in the order they are first cited, keeping the numbers of earlier builds.
+
+    ``kept`` holds the numbers a briefing series has given so far (read from its last build): a source
+    cited before keeps its number, a new one takes the next number never used, so "[7]" in last month's
+    edition is "[7]" in this one. ``numbers`` holds the sources cited in this build only.
+    """
 
     numbers: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)
 
     def cite(self, source_id: object) -> str:
         if missing(source_id):
             return ""
         key = str(source_id)
-        number = self.numbers.setdefault(key, len(self.numbers) + 1)
+        number = self.numbers.get(key)
+        if number is None:
+            number = self.kept.get(key) or max([0, *self.kept.values(), *self.numbers.values()]) + 1
+            self.numbers[key] = number
         return f'<a class="cite" href="#source-{number}">[{number}]</a>'
+
+    def all_numbers(self) -> dict[str, int]:
+        """Every number the series has given, this build's included: what the next build keeps."""
+        return {**self.kept, **self.numbers}
 
 
 def plain_number(value: float) -> str:
@@ -144,10 +157,22 @@ def count_text(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
+_CELL = re.compile(r"<td(?=[\s>])")
+
+
 def data_table(header: list[str], rows: list[str], kind: str = "") -> str:
+    """A table of ``rows`` (``<tr>`` strings) under ``header``. Each cell is labelled with its column's
+    header (``data-label``), so that on a phone, where the rows reflow into cards, every value still says
+    what it is."""
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    labels = [f'<td data-label="{esc(h)}"' for h in header]
+
+    def label(row: str) -> str:
+        cells = iter(labels)
+        return _CELL.sub(lambda m: next(cells, m.group(0)), row)
+
     return (f'<table class="data{" " + kind if kind else ""}"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            f'<tbody>{"".join(label(r) for r in rows)}</tbody></table>')
 
 
 def _year_text(value: object) -> str:

@@ -1,0 +1,219 @@
+"""The reports in a real browser: Debian's chromium, driven by Playwright (no browser download), over a
+freshly built reports folder. No page is wider than a 390 px phone; axe-core finds no serious or critical
+problem; the contents links jump; the front page sorts and filters; hostile text stays text (no dialog, no
+console error, no blocked script).
+
+Where chromium or Playwright is missing, the tests skip with the line that installs them; as root (where
+``make setup`` installs chromium itself) a missing browser is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analysis.paths import REPORTS_DIR
+
+from .conftest import FIXTURE_DATA
+from .test_hostile import IMG, SCRIPT, make_hostile
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE, DESKTOP = 390, 1280
+
+
+def _browser_missing() -> str | None:
+    try:
+        import axe_playwright_python  # noqa: F401
+        import playwright  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed: run 'make setup' (it installs playwright and axe-playwright-python)"
+    if not Path(CHROMIUM).exists():
+        return "chromium is not installed: run 'sudo apt-get install -y chromium' (or 'make setup' as root)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    missing = _browser_missing()
+    if missing:
+        if os.geteuid() == 0:
+            pytest.fail(f"{missing}; as root, 'make setup' should have installed it")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    """Every briefing of the shipped list, built from the tests' data into a fresh folder."""
+    if _browser_missing() and os.geteuid() != 0:
+        pytest.skip(_browser_missing() or "")
+    out = tmp_path_factory.mktemp("browser") / "reports"
+    result = subprocess.run([sys.executable, "-m", "analysis", "build", "--briefings", str(REPORTS_DIR / "briefings.yml"),
+                             "--data-dir", str(FIXTURE_DATA), "--reports-dir", str(out)],
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+class Watched:
+    """A page with its dialogs, console errors and uncaught exceptions recorded."""
+
+    def __init__(self, browser: Any, width: int) -> None:
+        self.page = browser.new_page(viewport={"width": width, "height": 900})
+        self.problems: list[str] = []
+        self.page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
+        self.page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
+                     if m.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    def open(self, path: Path) -> Any:
+        self.page.goto(path.as_uri())
+        return self.page
+
+
+OVERFLOW = """() => {
+  // What sticks out to the right of the window, as the reader sees it: a box inside an ancestor that clips
+  // (overflow hidden, as a visually hidden table header) is measured only as far as that ancestor shows it.
+  const width = document.documentElement.clientWidth, wide = [];
+  if (document.documentElement.scrollWidth > width) wide.push('page ' + document.documentElement.scrollWidth);
+  for (const el of document.querySelectorAll('body *')) {
+    let right = el.getBoundingClientRect().right;
+    if (!el.getBoundingClientRect().width) continue;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') right = Math.min(right, up.getBoundingClientRect().right);
+    }
+    if (right > width + 1) wide.push(el.tagName.toLowerCase() + '.' + el.className + ' to ' + Math.round(right));
+  }
+  return wide.slice(0, 5);
+}"""
+
+
+def _pages(reports: Path) -> list[Path]:
+    return [reports / "index.html", *sorted(reports.glob("*/*.html"))]
+
+
+def test_no_page_is_wider_than_a_phone(browser, reports: Path) -> None:
+    watched = Watched(browser, PHONE)
+    wide = {}
+    for path in _pages(reports):
+        found = watched.open(path).evaluate(OVERFLOW)
+        if found:
+            wide[path.name] = found
+    assert len(_pages(reports)) > 30
+    assert wide == {}, wide
+    assert watched.problems == []
+
+
+def _serious(browser: Any, path: Path, width: int) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = Watched(browser, width).open(path)
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in found if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_axe_finds_no_serious_problem(browser, reports: Path, width: int) -> None:
+    pages = [reports / "index.html", reports / "overview" / "overview.html",
+             reports / "ii-plan-2021-2023" / "ii-plan-2021-2023.html", reports / "swg-workplan-2018" / "swg-workplan-2018.html"]
+    problems = {p.name: _serious(browser, p, width) for p in pages}
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_contents_links_jump_to_their_sections(browser, reports: Path) -> None:
+    watched = Watched(browser, DESKTOP)
+    page = watched.open(reports / "overview" / "overview.html")
+    links = page.locator("nav.toc a")
+    assert links.count() >= 8
+    for i in (links.count() - 1, 2):  # the last section, then one near the top
+        link = links.nth(i)
+        target = link.get_attribute("href")
+        assert target and target.startswith("#")
+        link.click()
+        page.wait_for_function("h => location.hash === h", arg=target)
+        top, bottom = page.evaluate("""id => [document.getElementById(id).getBoundingClientRect().top,
+            window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2]""", target[1:])
+        # The section's heading is at the top of the window, or near the end of the page, the window has
+        # scrolled as far as it goes with the heading in view.
+        assert 0 <= top < 60 or (bottom and 0 <= top < 900), (target, top)
+        assert page.evaluate("window.scrollY") > 0
+    assert watched.problems == []
+
+
+def _visible_rows(page: Any) -> list[dict[str, str]]:
+    return page.evaluate("""() => Array.from(document.querySelectorAll('#briefings tbody tr'))
+        .filter(r => !r.hidden).map(r => ({title: r.querySelector('td').innerText.split('\\n')[0],
+          level: r.dataset.level, status: r.dataset.status, year: r.dataset.sortYear}))""")
+
+
+def test_front_page_sorts_and_filters(browser, reports: Path) -> None:
+    watched = Watched(browser, DESKTOP)
+    page = watched.open(reports / "index.html")
+    everything = _visible_rows(page)
+    assert len(everything) == 36
+    page.select_option("select[data-filter=level]", "provincial")
+    provincial = _visible_rows(page)
+    assert 0 < len(provincial) < len(everything)
+    assert all("provincial" in r["level"].split("|") for r in provincial)
+    assert page.locator("#shown").inner_text() == f"Showing {len(provincial)} of 36 briefings."
+    page.select_option("select[data-filter=status]", "met")
+    both = _visible_rows(page)
+    assert all("met" in r["status"].split("|") and "provincial" in r["level"].split("|") for r in both)
+    page.click("#reset")
+    assert len(_visible_rows(page)) == 36
+    page.get_by_role("button", name="Issued", exact=True).click()
+    years = [int(r["year"]) for r in _visible_rows(page)]
+    assert years == sorted(years) and years[0] < years[-1]
+    assert page.locator("th[aria-sort=ascending]").inner_text().startswith("Issued")
+    page.get_by_role("button", name="Issued", exact=True).click()
+    assert [int(r["year"]) for r in _visible_rows(page)] == sorted(years, reverse=True)
+    assert watched.problems == []  # the script ran under the page's Content-Security-Policy, nothing blocked
+
+
+def test_front_page_table_works_without_javascript(browser, reports: Path) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((reports / "index.html").as_uri())
+    assert page.locator("#briefings tbody tr").count() == 36
+    assert not page.locator("#controls").is_visible()  # no controls that cannot work
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_reports(tmp_path_factory) -> dict:
+    if _browser_missing() and os.geteuid() != 0:
+        pytest.skip(_browser_missing() or "")
+    root = tmp_path_factory.mktemp("hostile-browser")
+    built = make_hostile(root)
+    assert built["result"].returncode == 0, built["result"].stdout + built["result"].stderr
+    return built
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_hostile_text_stays_text_in_the_browser(browser, hostile_reports: dict, width: int) -> None:
+    reports = hostile_reports["root"] / "reports"
+    for path in (reports / "b" / "b.html", reports / "index.html"):
+        watched = Watched(browser, width)
+        page = watched.open(path)
+        page.mouse.move(200, 300)
+        assert watched.problems == [], (path.name, watched.problems)
+        body = page.inner_text("body")
+        assert SCRIPT in body or path.name == "index.html"
+        assert page.locator("img[src=x]").count() == 0
+        assert page.locator("script").count() == (1 if path.name == "index.html" else 0)  # only our own script
+        assert page.evaluate(OVERFLOW) == []
+    assert IMG in Watched(browser, DESKTOP).open(reports / "b" / "b.html").inner_text("body")
