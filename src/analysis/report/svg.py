@@ -15,6 +15,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
+from ..data.validate import BIDI_CONTROLS
+
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.figure import Figure
@@ -24,6 +26,7 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 _TIPS = "_briefing_tooltips"
 _URL = re.compile(r"url\(#([^)]+)\)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML
+_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
 
 
 def tooltip(artist: Artist, text: str) -> str:
@@ -44,8 +47,9 @@ def tooltips(fig: Figure) -> dict[str, str]:
 
 
 def clean(text: str) -> str:
-    """Text that XML can hold: control characters (other than tab and newline) dropped."""
-    return _CONTROL.sub("", text)
+    """Text that XML can hold, in reading order: control characters (other than tab and newline) and
+    bidirectional controls dropped (as ``text.esc`` drops them from the page)."""
+    return _CONTROL.sub("", text.translate(_BIDI))
 
 
 def inline_svg(svg: str, prefix: str, title: str, tips: dict[str, str] | None = None) -> str:
@@ -56,7 +60,7 @@ def inline_svg(svg: str, prefix: str, title: str, tips: dict[str, str] | None = 
     """
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
-    root = ET.fromstring(svg[svg.index("<svg"):])
+    root = ET.fromstring(clean(svg[svg.index("<svg"):]))
     for meta in root.findall(f"{{{SVG_NS}}}metadata"):
         root.remove(meta)
     tips = tips or {}

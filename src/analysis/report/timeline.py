@@ -185,7 +185,8 @@ def summary(ds: Dataset, status: pd.DataFrame, policies: list[str]) -> str:
     years = sorted({d.year for d in pol["issued"] if not pd.isna(d)})
     issued = "" if not years else f" issued {years[0]}" if years[0] == years[-1] else f" issued {years[0]}–{years[-1]}"
     counts = st["status"].value_counts()
-    parts = [f"{int(counts[s])} {STATUS_TEXT[s]}" for s in STATUS_STYLE if counts.get(s, 0)]
+    words = {**STATUS_TEXT, "claimed": "claimed without a figure"}  # no comma inside an item of the list
+    parts = [f"{int(counts[s])} {words[s]}" for s in STATUS_STYLE if counts.get(s, 0)]
     tail = f": {join_words(parts)}" if parts else ""
     return f"Timeline of {count_text(len(pol), 'policy', 'policies')}{issued} with {count_text(len(st), 'target')}{tail}."
 
