@@ -33,8 +33,11 @@ b.key_figures()
 # %% [markdown]
 # ## Timeline
 #
-# Each lane is a policy: the bar is its stated period, the tick its issue date. Each marker is one
-# target at its deadline, coloured by its status on the briefing date.
+# For one policy, each lane is a target: the bar runs from the issue date to the deadline, the dots are
+# the figures reported for it, and the marker at the deadline is its status on the briefing date. For
+# several policies, each lane is a policy: the bar is its stated period, the tick its issue date, each
+# marker one target at its deadline. Deadlines far off sit in a column of their own at the right; hover
+# over a marker for the target, its status and its latest figure.
 
 # %%
 b.timeline()

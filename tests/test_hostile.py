@@ -8,6 +8,7 @@ import html
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -122,9 +123,10 @@ def test_no_script_or_event_attribute_reaches_the_html(hostile) -> None:
     parsed.feed(page)
     names = {tag for tag, _ in parsed.tags}
     # What ordinary notebook outputs render (a DataFrame, Markdown) is allowed; live script is not.
-    assert names <= {"html", "head", "meta", "title", "style", "body", "header", "p", "h1", "h2", "h3", "dl", "div",
-                     "dt", "dd", "nav", "ol", "ul", "li", "a", "main", "section", "em", "strong", "span", "table", "thead",
-                     "tbody", "tr", "th", "td", "figure", "img", "br", "footer", "code"}, names
+    allowed = {"html", "head", "meta", "title", "style", "body", "header", "p", "h1", "h2", "h3", "dl", "div",
+               "dt", "dd", "nav", "ol", "ul", "li", "a", "main", "section", "em", "strong", "span", "table", "thead",
+               "tbody", "tr", "th", "td", "figure", "img", "br", "footer", "code", "figcaption", *SVG_TAGS}
+    assert names <= allowed, names - allowed
     assert "script" not in names and "iframe" not in names and "object" not in names
     assert any(tag == "table" and ("class", "dataframe") in attrs for tag, attrs in parsed.tags)  # the analyst's cell
     # The house stylesheet, and pandas' scoped table styles: no imports, no addresses, no scripting in CSS.
@@ -141,6 +143,26 @@ def test_no_script_or_event_attribute_reaches_the_html(hostile) -> None:
     for inert in (SCRIPT, IMG, LINK, "مرحبا עברית", "zero\u200bwidth", "🚀", LONG):
         assert inert in text, inert  # shown as text, exactly
     assert "\u202e" not in page  # an override cannot reorder the page around it
+
+
+SVG_TAGS = {"svg", "g", "defs", "style", "path", "use", "clippath", "rect", "text", "tspan", "title"}  # what matplotlib writes
+
+
+def test_hostile_text_in_chart_tooltips_and_labels_stays_text(hostile) -> None:
+    import xml.etree.ElementTree as ET
+
+    page = (hostile["out"] / "b.html").read_text(encoding="utf-8")
+    charts = [ET.fromstring(m) for m in re.findall(r"<svg\b.*?</svg>", page, re.S)]
+    assert charts, "no inline chart"
+    ns = "{http://www.w3.org/2000/svg}"
+    titles = [t.text or "" for svg in charts for t in svg.iter(f"{ns}title")]
+    texts = ["".join(t.itertext()) for svg in charts for t in svg.iter(f"{ns}text")]
+    # The hostile target description is the first line of its marker's tooltip, exactly, as text.
+    assert any(t.startswith(f"{SCRIPT} {IMG}") for t in titles), titles  # the hostile target's tooltip
+    assert any("<script>" in t for t in texts)  # the hostile label is drawn as text too
+    for svg in charts:
+        assert not any(el.tag in (f"{ns}script", f"{ns}foreignObject") for el in svg.iter())
+        assert not any(name.startswith("on") for el in svg.iter() for name in el.attrib)
 
 
 def test_hostile_text_is_plain_text_in_the_pdf(hostile) -> None:

@@ -325,6 +325,13 @@ def _row(t: object, a: Assessment, target: float | None) -> dict[str, object]:
     }
 
 
+def figure_time(o: object) -> date:
+    """The time a reported figure stands for, everywhere: the last day of the period it describes (its
+    report date where none is given). The status rules order figures by it, so "latest" means the same
+    in the targets table and on the charts."""
+    return _refers(o)[1]
+
+
 def _refers(o: object) -> tuple[date, date]:
     """First and last day of the period an outcome describes (its report date where none is given)."""
     import pandas as pd

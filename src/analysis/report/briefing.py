@@ -9,7 +9,6 @@ reported results, the rules and the sources. Every fact shown cites its source b
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .. import paths
 from ..status import STATUSES
 from . import snapshot
+from .figures import BriefingCharts
 from .tables import BriefingTables
 from .text import (
     GRADE_RANK,
@@ -24,7 +24,6 @@ from .text import (
     TREND_TEXT,
     Citations,
     Html,
-    Svg,
     badge_html,
     count_text,
     deadline_text,
@@ -41,12 +40,11 @@ from .text import (
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
 
     from ..data.loading import Dataset
 
 
-class Briefing(BriefingTables):
+class Briefing(BriefingCharts, BriefingTables):
     """The data and parameters behind one briefing."""
 
     def __init__(
@@ -134,14 +132,18 @@ class Briefing(BriefingTables):
         t = self.ds.targets.merge(self.status[columns], left_on="id", right_on="target_id")
         return t[t["policy_id"].isin(self.policy_ids)].sort_values(["deadline", "id"], na_position="last")
 
-    def cite_row(self, table: str, row_id: object, source_id: object) -> str:
-        """Citation marks for a row: its own source and its corroborating ones, the best-graded first."""
+    def row_sources(self, table: str, row_id: object, source_id: object) -> list[str]:
+        """A row's own source and its corroborating ones, the best-graded first (own first among equals)."""
         if missing(source_id):
-            return ""
+            return []
         own = str(source_id)
         ids = [own] + [s for s in self._also.get((table, str(row_id)), []) if s != own]
-        ids.sort(key=lambda s: GRADE_RANK.get(self._grade.get(s, "weak"), 9))  # stable: own first among equals
-        return " ".join(self.citations.cite(s) for s in ids)  # a space, so a long list can wrap
+        ids.sort(key=lambda s: GRADE_RANK.get(self._grade.get(s, "weak"), 9))  # stable
+        return ids
+
+    def cite_row(self, table: str, row_id: object, source_id: object) -> str:
+        """Citation marks for a row: its own source and its corroborating ones, the best-graded first."""
+        return " ".join(self.citations.cite(s) for s in self.row_sources(table, row_id, source_id))  # can wrap
 
     def outcome(self, outcome_id: object) -> Any:
         """One outcome row by id."""
@@ -257,52 +259,6 @@ class Briefing(BriefingTables):
                 + ".")
         return text
 
-    def _show(self, fig: Figure, name: str) -> Svg:
-        import io
-
-        import matplotlib
-        import matplotlib.pyplot as plt
-
-        from .style import house_style, save_figure
-
-        if self.figures_dir is not None:
-            save_figure(fig, self.figures_dir, name)
-        buffer = io.StringIO()
-        # Inline charts keep their text as text: selectable in the PDF, and far quicker for WeasyPrint
-        # to lay out than thousands of glyph outlines. The saved files keep text as paths.
-        with house_style(), matplotlib.rc_context({"svg.fonttype": "none"}):
-            fig.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(fig)
-        svg = buffer.getvalue()
-        svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG goes inline
-        return Svg(_plain_font_families(svg))
-
-    def timeline(self) -> Svg:
-        from . import charts
-
-        fig = charts.timeline(self.ds, self.status, self.as_of, policies=self.policy_ids, language=self.language)
-        return self._show(fig, "timeline")
-
-    def investments_chart(self) -> Svg | Html:
-        from . import charts
-
-        if self.investments.dropna(subset=["amount"]).empty:
-            return Html('<p class="note">No amount of money is stated for these policies; the table below lists '
-                        'what is known.</p>' if len(self.investments) else
-                        '<p class="note">No money is recorded for these policies.</p>')
-        fig = charts.investments(self.ds, policies=None if len(self.policy_ids) == len(self.ds.policies)
-                                 else self.policy_ids)
-        return self._show(fig, "investments")
-
-    def progress_chart(self) -> Svg | Html:
-        from . import charts
-
-        linked = self.ds.outcomes.dropna(subset=["target_id", "value"])
-        if not linked["target_id"].isin(self.targets["id"]).any():
-            return Html('<p class="note">No reported figures are linked to these targets yet.</p>')
-        fig = charts.progress(self.ds, self.status, policies=self.policy_ids)
-        return self._show(fig, "progress")
-
 
 NUMBERS = "source-numbers.json"
 """Beside facts.json: the number each source has had in the series, so numbers stay put between builds
@@ -321,20 +277,6 @@ def _read_numbers(previous_facts: Path | str | None) -> dict[str, int]:
     if not isinstance(numbers, dict):
         return {}
     return {str(k): v for k, v in numbers.items() if isinstance(v, int) and not isinstance(v, bool) and v > 0}
-
-
-_FAMILIES = re.compile(r"font-family: ([^;\"]+)")
-
-
-def _plain_font_families(svg: str) -> str:
-    """``'DejaVu Sans', 'Noto Sans CJK SC'`` as ``DejaVu Sans,Noto Sans CJK SC``.
-
-    WeasyPrint (70) splits the list on commas and strips quotes but not the space before them, so the
-    CJK family after ", " is not found and fontconfig falls back to the Japanese face. Unquoted family
-    names without spaces around the commas are valid CSS for browsers too.
-    """
-    return _FAMILIES.sub(lambda m: "font-family: " + ",".join(
-        f.strip().strip("'\"") for f in m.group(1).split(",")), svg)
 
 
 def take(b: Briefing) -> dict[str, Any]:

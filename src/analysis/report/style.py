@@ -44,6 +44,12 @@ STATUS_LABEL = {
     "not-found": "no result found (searched)", "overdue": "overdue, not yet searched",
     "due-soon": "due soon", "upcoming": "upcoming", "qualitative": "qualitative goal",
 }
+# status -> colour of text naming it: the hue darkened to at least 4.5:1 on white and on the lane shade
+# (the badge colours of the HTML tables)
+STATUS_TEXT_COLOUR: dict[str, str] = {
+    "met": "#007A5A", "missed": "#B34E00", "claimed": "#1F6F99", "not-found": "#7A5200", "overdue": "#7A5200",
+    "due-soon": "#A8487F", "upcoming": "#0069A6", "qualitative": "#5E5E5E",
+}
 KIND_COLOUR = {
     "spending": "#0072B2", "driven": "#009E73", "investment": "#56B4E9", "fund": "#999999",
     "subsidy": "#CC79A7", "pledge": "#E69F00",

@@ -67,13 +67,28 @@ class Html:
 
 
 class Svg:
-    """A chart shown inline as SVG (vector in HTML and PDF)."""
+    """A chart shown inline as SVG with real text (vector in HTML and PDF), in a ``<figure>`` whose
+    ``<figcaption>`` says in one sentence what the chart shows (and, for some charts, its sources).
 
-    def __init__(self, svg: str) -> None:
+    ``svg`` is the chart's ``<svg>`` element, named by ``<name>-title`` and ``<name>-caption`` (see
+    ``analysis.report.svg.inline_svg``); ``caption`` is HTML (escaped by the caller). Shown as
+    ``text/html``: Jupyter and the briefing template show the same figure, caption and tooltips.
+    """
+
+    def __init__(self, svg: str, caption: str = "", name: str = "chart") -> None:
         self.svg = svg
+        self.caption = caption
+        self.name = name
+
+    def html(self) -> str:
+        return (f'<figure class="chart">{self.svg}<figcaption id="{esc_plain(self.name)}-caption">{self.caption}'
+                "</figcaption></figure>")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"image/svg+xml": self.svg}
+        return {"text/html": self.html()}
+
+    def __str__(self) -> str:
+        return self.html()
 
 
 @dataclass

@@ -1,0 +1,161 @@
+"""The briefing's charts: drawn by ``charts``/``timeline``, shown inline as SVG with a caption.
+
+``BriefingCharts`` is mixed into ``analysis.report.briefing.Briefing``, which gives it the data, the
+selections and the citation numbers. Each chart comes back as ``Svg``: the ``<svg>`` (text as text,
+a tooltip on every target marker and reported figure, ids prefixed by the chart's name) inside a
+``<figure>`` whose caption says in one sentence what it shows.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .text import STATUS_TEXT, Html, Svg, count_text, esc, join_words
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from ..data.loading import Dataset
+    from .text import Citations
+
+
+class BriefingCharts:
+    """The chart sections of a briefing (see ``Briefing`` for the data they read)."""
+
+    ds: Dataset
+    status: pd.DataFrame
+    citations: Citations
+    as_of: date
+    language: str
+    policy_ids: list[str]
+    targets: pd.DataFrame
+    investments: pd.DataFrame
+    figures_dir: object
+
+    # Also from Briefing: row_sources(table, row_id, source_id).
+
+    def _show(self, fig: Figure, name: str, title: str, caption: str) -> Svg:
+        """The figure as inline SVG (saved as files too where the build asks), with its caption (HTML)."""
+        import io
+        from pathlib import Path
+
+        import matplotlib
+        import matplotlib.pyplot as plt
+
+        from .style import house_style, save_figure
+        from .svg import inline_svg, tooltips
+
+        if self.figures_dir is not None:
+            save_figure(fig, Path(str(self.figures_dir)), name)
+        buffer = io.StringIO()
+        # Inline charts keep their text as text: selectable in the PDF, read by screen readers, and far
+        # quicker for WeasyPrint to lay out than thousands of glyph outlines. The saved files keep paths.
+        with house_style(), matplotlib.rc_context({"svg.fonttype": "none"}):
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
+        tips = tooltips(fig)
+        plt.close(fig)
+        prefix = f"chart-{name}"
+        return Svg(inline_svg(_plain_font_families(buffer.getvalue()), prefix, title, tips), caption, prefix)
+
+    def timeline(self) -> Svg | Html:
+        """One chart for a single policy (a lane per target); for more, charts of at most ``MAX_LANES``
+        policies each (a lane per policy), by year of issue."""
+        from . import timeline as tl
+
+        if len(self.policy_ids) == 1:
+            fig = tl.timeline(self.ds, self.status, self.as_of, policies=self.policy_ids,
+                              language=self.language, per_target=True)  # type: ignore[arg-type]
+            text = tl.summary(self.ds, self.status, self.policy_ids)
+            return self._show(fig, "timeline", text, esc(text))
+        pol = self.ds.policies[self.ds.policies["id"].isin(self.policy_ids)]
+        runs = tl.groups(pol.sort_values(["issued", "id"], na_position="last"))
+        shown = []
+        for k, ids in enumerate(runs, 1):
+            part = f" (part {k} of {len(runs)})" if len(runs) > 1 else ""
+            fig = tl.timeline(self.ds, self.status, self.as_of, policies=ids, language=self.language,  # type: ignore[arg-type]
+                              title=_run_title(self.ds, ids) + part)
+            text = tl.summary(self.ds, self.status, ids)
+            shown.append(self._show(fig, "timeline" if len(runs) == 1 else f"timeline-{k}", text, esc(text)))
+        if len(shown) == 1:
+            return shown[0]
+        return Html("".join(s.html() for s in shown))
+
+    def investments_chart(self) -> Svg | Html:
+        from . import charts
+
+        amounts = self.investments.dropna(subset=["amount"])
+        if amounts.empty:
+            return Html('<p class="note">No amount of money is stated for these policies; the table below lists '
+                        'what is known.</p>' if len(self.investments) else
+                        '<p class="note">No money is recorded for these policies.</p>')
+        fig = charts.investments(self.ds, policies=None if len(self.policy_ids) == len(self.ds.policies)
+                                 else self.policy_ids)
+        cny = amounts[amounts["currency"] == "CNY"]
+        text = (f"Bar chart of {count_text(len(cny), 'amount')} of money in CNY on a log scale, beside the period "
+                f"each covers" + (f"; {len(amounts) - len(cny)} in other currencies not drawn." if len(cny) < len(amounts)
+                                   else "."))
+        return self._show(fig, "investments", text, esc(text))
+
+    def progress_chart(self) -> Svg | Html:
+        """Reported figures against their targets, with the sources of the figures drawn, cited by number."""
+        from . import charts
+
+        linked = self.ds.outcomes.dropna(subset=["target_id", "value"])
+        if not linked["target_id"].isin(self.targets["id"]).any():
+            return Html('<p class="note">No reported figures are linked to these targets yet.</p>')
+        drawn = charts.progress_targets(self.ds, self.policy_ids)
+        runs = [list(drawn["id"][i:i + charts.PANELS]) for i in range(0, len(drawn), charts.PANELS)]
+        shown = []
+        for k, ids in enumerate(runs, 1):
+            part = f" (part {k} of {len(runs)})" if len(runs) > 1 else ""
+            fig = charts.progress(self.ds, self.status, policies=self.policy_ids, targets=ids,
+                                  title=f"Reported progress against {count_text(len(ids), 'numeric target')}{part}")
+            text, sources = self._progress_caption(linked, ids)
+            marks = " ".join(self.citations.cite(s) for s in sources)
+            caption = f'{esc(text)}<span class="chart-sources">Figures from: {marks}</span>'
+            shown.append(self._show(fig, "progress" if len(runs) == 1 else f"progress-{k}", text, caption))
+        return shown[0] if len(shown) == 1 else Html("".join(s.html() for s in shown))
+
+    def _progress_caption(self, linked: pd.DataFrame, ids: list[str]) -> tuple[str, list[str]]:
+        """The sentence under a progress chart, and the sources of the figures it draws, in drawing order."""
+        order = {t: i for i, t in enumerate(ids)}
+        figures = linked[linked["target_id"].isin(ids)]
+        figures = figures.assign(_k=figures["target_id"].map(order)).sort_values(["_k", "reported", "id"])
+        sources: list[str] = []
+        for o in figures.itertuples():
+            sources += [s for s in self.row_sources("outcomes", o.id, o.source_id) if s not in sources]  # type: ignore[attr-defined]
+        counts = self.status[self.status["target_id"].isin(ids)]["status"].value_counts()
+        statuses = [f"{int(n)} {STATUS_TEXT[str(s)]}" for s, n in counts.items() if n]
+        text = (f"Line charts of {count_text(len(figures), 'reported figure')} for "
+                f"{count_text(len(ids), 'numeric target')}" + (f" ({join_words(statuses)})" if statuses else "")
+                + ", each against its target and deadline.")
+        return text, sources
+
+
+def _run_title(ds: Dataset, ids: list[str]) -> str:
+    import pandas as pd
+
+    issued = [d.year for d in ds.policies[ds.policies["id"].isin(ids)]["issued"] if not pd.isna(d)]
+    undated = len(issued) < len(ids)
+    years = "" if not issued else str(min(issued)) if min(issued) == max(issued) else f"{min(issued)}–{max(issued)}"
+    what = count_text(len(ids), "policy", "policies")
+    if not years:
+        return f"{what} with no known issue date"
+    return f"{what} issued {years}" + (" or undated" if undated else "") + ": targets by deadline and status"
+
+
+_FAMILIES = re.compile(r"font-family: ([^;\"]+)")
+
+
+def _plain_font_families(svg: str) -> str:
+    """``'DejaVu Sans', 'Noto Sans CJK SC'`` as ``DejaVu Sans,Noto Sans CJK SC``.
+
+    WeasyPrint (70) splits the list on commas and strips quotes but not the space before them, so the
+    CJK family after ", " is not found and fontconfig falls back to the Japanese face. Unquoted family
+    names without spaces around the commas are valid CSS for browsers too.
+    """
+    return _FAMILIES.sub(lambda m: "font-family: " + ",".join(
+        f.strip().strip("'\"") for f in m.group(1).split(",")), svg)
