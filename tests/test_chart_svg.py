@@ -44,7 +44,8 @@ def _svgs(html: str) -> list[ET.Element]:
 def test_charts_are_inline_svg_with_text_a_name_and_a_caption(one: Briefing) -> None:
     html = one.timeline()._repr_mimebundle_()["text/html"]
     assert "<img" not in html and "data:image" not in html
-    assert html.startswith('<figure class="chart"><svg') and "<figcaption" in html
+    assert html.startswith('<figure class="chart"><div class="chart-frame" tabindex="0" role="group" '
+                           'aria-labelledby="chart-timeline-caption"><svg') and "<figcaption" in html
     (svg,) = _svgs(html)
     assert svg.get("role") == "img"
     title_id, caption_id = svg.get("aria-labelledby", "").split()

@@ -5,6 +5,7 @@ from one build of a briefing to the next."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -19,7 +20,8 @@ from pypdf import PdfReader
 from analysis.build.frontpage import DATA_PACKAGE, size_text
 from analysis.build.package import package_bytes
 from analysis.report import Briefing
-from analysis.report.text import Citations
+from analysis.report.text import STATUS_TEXT, Citations
+from analysis.status import STATUSES
 
 from .conftest import FIXTURE_DATA
 from .test_build import run_build
@@ -99,10 +101,16 @@ def test_each_row_gives_issuer_level_year_period_and_targets_by_status(front) ->
     assert cells["Issued by"] == p["issuer"] and cells["Level"] == p["level"] == "provincial"
     assert cells["Issued"] == p["issued"][:4]
     assert jiangsu["attrs"]["data-level"] == "provincial" and jiangsu["attrs"]["data-issuer"] == p["issuer"]
-    facts = json.loads((front["reports"] / "jiangsu" / "facts.json").read_text(encoding="utf-8"))
-    statuses = {t["status"] for t in facts["targets"].values()}
-    assert set(jiangsu["attrs"]["data-status"].split("|")) == statuses
-    assert int(jiangsu["attrs"]["data-sort-targets"]) == len(facts["targets"])
+    for title, bid in (("Jiangsu platforms", "jiangsu"), ("National plan", "national")):
+        facts = json.loads((front["reports"] / bid / "facts.json").read_text(encoding="utf-8"))
+        statuses = [t["status"] for t in facts["targets"].values()]
+        row = rows[title]
+        assert {s for s in row["attrs"]["data-status"].split("|") if s} == set(statuses)
+        assert int(row["attrs"]["data-sort-targets"]) == len(statuses)
+        counts = "".join(row["cells"]["Targets by status"]).strip()
+        assert counts == (", ".join(f"{statuses.count(s)} {STATUS_TEXT[s]}" for s in STATUSES if s in statuses)
+                          or "no targets")
+    assert "met" in rows["National plan"]["attrs"]["data-status"]
 
 
 def test_links_say_what_they_open(front) -> None:
@@ -133,7 +141,7 @@ def test_front_page_allows_only_its_own_script_and_styles(front) -> None:
     import hashlib
 
     page = front["page"]
-    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    policy = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1))
     script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
     style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
     for kind, body in (("script-src", script), ("style-src", style)):

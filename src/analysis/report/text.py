@@ -81,7 +81,11 @@ class Svg:
         self.name = name
 
     def html(self) -> str:
-        return (f'<figure class="chart">{self.svg}<figcaption id="{esc_plain(self.name)}-caption">{self.caption}'
+        # The frame scrolls sideways on a phone, where the chart keeps a legible size (briefing.css), so it
+        # takes the keyboard focus too, named by the caption.
+        name = esc_plain(self.name)
+        return (f'<figure class="chart"><div class="chart-frame" tabindex="0" role="group" '
+                f'aria-labelledby="{name}-caption">{self.svg}</div><figcaption id="{name}-caption">{self.caption}'
                 "</figcaption></figure>")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
