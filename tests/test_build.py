@@ -165,7 +165,9 @@ def test_editing_a_csv_rebuilds_and_says_why(built) -> None:
                     encoding="utf-8")
     result = run_build(*built["args"])
     assert result.returncode == 0, result.stdout
-    assert re.search(rf"built    {ID} in \d+\.\d s \(data outcomes.csv\)", result.stdout), result.stdout
+    # The row that changed, by name: a briefing reads rows, not whole files.
+    assert re.search(rf"built    {ID} in \d+\.\d s \(outcome [\w-]+ changed\) \[1/1\]", result.stdout), result.stdout
+    assert "content changed: " + ID in result.stdout
 
 
 def _pdf_text(path: Path) -> str:
@@ -188,7 +190,7 @@ def test_revised_target_shows_old_and_new_values_in_the_pdf(built) -> None:
     path.write_text(text.replace(row, row.replace(",at-least,300000,", ",at-least,350000,")), encoding="utf-8")
     result = run_build(*built["args"])
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(rf"built    {ID} in \d+\.\d s \(data targets.csv\)", result.stdout), result.stdout
+    assert re.search(rf"built    {ID} in \d+\.\d s \(target ii-plan-2018-2020-cloud-enterprises changed\)", result.stdout), result.stdout
     pdf = _pdf_text(built["reports"] / ID / f"{ID}.pdf")
     assert "Since 2026-11-23" in pdf and "goal was ≥ 300k enterprises, now ≥ 350k enterprises" in pdf, pdf[:1500]
     facts = json.loads((built["reports"] / ID / "facts.json").read_text(encoding="utf-8"))

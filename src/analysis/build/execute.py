@@ -35,6 +35,7 @@ class Result:
     message: str = ""
     outputs: list[str] = field(default_factory=list)
     pages: int = 0  # of the PDF
+    changed: bool = False  # whether the page a reader gets differs from the one it replaced
 
 
 @dataclass(frozen=True)
@@ -150,13 +151,17 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     final = str((job.reports_dir / b.id).resolve())
     executed.write_text(nbformat.writes(nb).replace(str(work), final), encoding="utf-8")
     html, _ = BriefingHTMLExporter().from_notebook_node(nb)
+    try:
+        changed = (job.reports_dir / b.id / f"{b.id}.html").read_text(encoding="utf-8") != html
+    except OSError:
+        changed = True
     (work / f"{b.id}.html").write_text(html, encoding="utf-8")
     pdf, pages = render_pdf(html)
     (work / f"{b.id}.pdf").write_bytes(pdf)
     outputs = _publish(work, job.reports_dir / b.id, b.id)
     failed = job.reports_dir / FAILED / f"{b.id}.ipynb"
     failed.unlink(missing_ok=True)
-    return Result(b.id, True, time.perf_counter() - start, outputs=outputs, pages=pages)
+    return Result(b.id, True, time.perf_counter() - start, outputs=outputs, pages=pages, changed=changed)
 
 
 def _publish(work: Path, target: Path, bid: str) -> list[str]:

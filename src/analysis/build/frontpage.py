@@ -210,8 +210,10 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def write_index(reports_dir: Path, briefings: Iterable[BriefingSpec], manifest: dict[str, Any]) -> None:
-    """Write the front page for ``briefings``, as the manifest says they were last built."""
+def write_index(reports_dir: Path, briefings: Iterable[BriefingSpec], manifest: dict[str, Any],
+                data_version: str = "") -> None:
+    """Write the front page for ``briefings``, as the manifest says they were last built; ``data_version``
+    is the whole package's (each briefing cites the version of the rows it reads)."""
     import jinja2
 
     listed = {b.id for b in briefings}
@@ -232,7 +234,7 @@ def write_index(reports_dir: Path, briefings: Iterable[BriefingSpec], manifest: 
     }
     page = env.get_template("index.html.j2").render(
         briefings=rows, built=len(built), as_of=_common(r.as_of for r in built),
-        data_version=_common(r.data_version for r in built), portfolio=portfolio(rows, reports_dir),
+        data_version=data_version, portfolio=portfolio(rows, reports_dir),
         filters=filters, script=script, style=style,
         csp=f"default-src 'none'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; img-src 'self'; "
             "base-uri 'none'; form-action 'none'",

@@ -15,11 +15,12 @@ from datetime import date
 from pathlib import Path
 
 from .. import paths
+from ..data.reads import read_package, slice_version
 from .execute import Job
 from .frontpage import DATA_PACKAGE, write_index
-from .inputs import CODE_DIR, changed, code_inputs, digest, input_hashes, read_manifest, save_manifest
+from .inputs import CODE_DIR, changed, code_inputs, digest, input_hashes, read_manifest, save_manifest, selected
 from .package import write_package
-from .pool import clean_leftovers, lock_owner, lock_reports, run_all
+from .pool import Outcome, clean_leftovers, lock_owner, lock_reports, run_all
 from .spec import BriefingSpec, ConfigError, read_briefings
 
 
@@ -84,13 +85,14 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
     clean_leftovers(opts.reports_dir)
     manifest = read_manifest(opts.reports_dir)
     code = {f"code {p.relative_to(CODE_DIR)}": digest(p) for p in code_inputs()}
+    package = read_package(opts.data_dir)  # once: every briefing's rows are picked from it
     today = date.today().isoformat()
     todo: list[tuple[Job, dict[str, str], list[str]]] = []
     for b in chosen:
         params = dict(b.parameters)
         params["as_of"] = opts.as_of or params.get("as_of") or today
         hashed = replace(b, parameters=params)
-        hashes = input_hashes(hashed, opts.data_dir, code)
+        hashes = input_hashes(hashed, opts.data_dir, code, package)
         entry = manifest.get(b.id, {})
         outputs_present = all((opts.reports_dir / b.id / f"{b.id}.{ext}").exists() for ext in ("html", "pdf"))
         if not opts.force and entry.get("inputs") == hashes and outputs_present:
@@ -101,9 +103,10 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
             reasons = [r for r in reasons if r != "no earlier build"] + ["its last build did not complete"]
         if not outputs_present and entry:
             reasons = ["outputs missing"]
-        todo.append((Job(b, params, opts.data_dir, opts.reports_dir, "", opts.timeout), hashes, reasons))
+        version = slice_version(package, selected(b))  # what the briefing cites: a hash of what it reads
+        todo.append((Job(b, params, opts.data_dir, opts.reports_dir, version, opts.timeout), hashes, reasons))
 
-    failures, interrupted = 0, False
+    outcome = Outcome()
     if todo:
         # Validate only when there is work: an up-to-date build stays well under half a second.
         from ..data.validate import check
@@ -122,7 +125,6 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
             say(f"error: {exc}")
             say("nothing was built")
             return 1
-        todo = [(replace(job, data_version=report.version), hashes, reasons) for job, hashes, reasons in todo]
         # Nothing claims to be current while it is being rebuilt: if this build dies half-way, whatever it
         # left is rebuilt next time.
         for job, _, _ in todo:
@@ -132,16 +134,19 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
         save_manifest(opts.reports_dir, manifest)
         jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(todo)))
         say(f"building {len(todo)} briefing(s) with {jobs} job(s); one line as each finishes")
-        failures, interrupted = run_all(todo, jobs, opts.reports_dir, manifest, say)
+        outcome = run_all(todo, jobs, opts.reports_dir, manifest, say)
     if todo or not (opts.reports_dir / DATA_PACKAGE).exists():
         write_package(opts.data_dir, opts.reports_dir)  # the data the briefings were built from, to download
-    write_index(opts.reports_dir, briefings, read_manifest(opts.reports_dir))
-    if interrupted:
+    write_index(opts.reports_dir, briefings, read_manifest(opts.reports_dir), slice_version(package, None))
+    if outcome.interrupted:
         return 130
-    built = len(todo) - failures
-    say(f"{built} built, {len(chosen) - len(todo)} skipped, {failures} failed in "
+    built = len(todo) - outcome.failures
+    say(f"{built} built, {len(chosen) - len(todo)} skipped, {outcome.failures} failed in "
         f"{time.perf_counter() - started:.1f} s; index: {opts.reports_dir / 'index.html'}")
-    return 1 if failures else 0
+    if todo:  # what a reader would see differently: the briefings to send again
+        say(f"content changed: {', '.join(outcome.changed)}" if outcome.changed else
+            "content changed: none (the rebuilt briefings read as before)")
+    return 1 if outcome.failures else 0
 
 
 def main_build(argv_opts: Options) -> int:

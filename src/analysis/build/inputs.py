@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..data.reads import Package, input_digests, read_package
 from ..files import write_atomic
 
 if TYPE_CHECKING:
@@ -31,13 +32,22 @@ def code_inputs() -> list[Path]:
     return sorted(p for p in CODE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str]) -> dict[str, str]:
-    """One hash per input, keyed by a readable name, so a rebuild can say what changed."""
+def selected(b: BriefingSpec) -> list[str] | None:
+    """The policies a briefing shows: a list of ids, or ``None`` for every policy."""
+    policies = b.parameters.get("policies", "all")
+    return None if policies in ("all", None) else [str(p) for p in policies]
+
+
+def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str], package: Package | None = None) -> dict[str, str]:
+    """One hash per input, keyed by a readable name, so a rebuild can say what changed.
+
+    The data enters row by row, as ``analysis.data.reads`` says the briefing reads it: a briefing of one
+    policy depends on that policy's rows (and their lineage, citations and sources), not on the whole
+    package, so a new figure for one plan rebuilds the briefings that show it and the overview only.
+    """
     hashes = {f"notebook {b.notebook.name}": digest(b.notebook),
               "parameters": hashlib.sha256(json.dumps(b.parameters, sort_keys=True).encode()).hexdigest()}
-    for p in sorted(data_dir.iterdir()):
-        if p.is_file():
-            hashes[f"data {p.name}"] = digest(p)
+    hashes.update(input_digests(package or read_package(data_dir), selected(b)))
     compare_to = b.parameters.get("compare_to")
     if compare_to:
         path = Path(compare_to)
@@ -47,14 +57,25 @@ def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str]) -> dict[
 
 
 def changed(old: dict[str, str] | None, new: dict[str, str]) -> list[str]:
+    """What differs between two sets of input hashes, in words: ``outcome 5g-list-2023 changed``."""
     if old is None:
         return ["no earlier build"]
-    changed = [k for k in new if old.get(k) != new[k]]
-    changed += [f"{k} (removed)" for k in old if k not in new]
-    code = [k for k in changed if k.startswith("code ")]
+    differ = [k for k in new if old.get(k) != new[k]]
+    gone = [k for k in old if k not in new]
+    words = []
+    for k in differ:
+        if k.startswith("data "):
+            words.append(f"{k[5:]} {'changed' if k in old else 'added'}")
+        else:
+            words.append(k)
+    words += [f"{k[5:]} removed" if k.startswith("data ") else f"{k} (removed)" for k in gone]
+    code = [w for w in words if w.startswith("code ")]
     if len(code) > 2:
-        changed = [k for k in changed if not k.startswith("code ")] + [f"{len(code)} code files"]
-    return changed
+        words = [w for w in words if not w.startswith("code ")] + [f"{len(code)} code files"]
+    rows = [w for w in words if w.endswith((" changed", " added", " removed")) and not w.startswith("code ")]
+    if len(rows) > 3:  # a big edit: say how many rows, and the first few
+        words = [w for w in words if w not in rows] + [f"{len(rows)} data rows ({', '.join(rows[:3])}, ...)"]
+    return words
 
 
 def read_manifest(reports_dir: Path) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -114,26 +115,47 @@ def _alive(pid: int) -> bool:
         return False
 
 
+@dataclass
+class Outcome:
+    """What a run of the build did: failures, whether Ctrl-C stopped it, and the briefings whose content
+    changed (what an analyst re-sends), in the order they finished."""
+
+    failures: int = 0
+    interrupted: bool = False
+    changed: list[str] = field(default_factory=list)
+
+
+def _left(seconds: float) -> str:
+    return f"about {round(seconds)} s left" if seconds < 90 else f"about {round(seconds / 60)} min left"
+
+
 def run_all(todo: list[tuple[Job, dict[str, str], list[str]]], jobs: int, reports_dir: Path,
-             manifest: dict[str, Any], say: Callable[[str], None]) -> tuple[int, bool]:
-    """Build every job; return (failures, interrupted). Ctrl-C stops workers and kernels, and says so."""
-    failures = 0
+            manifest: dict[str, Any], say: Callable[[str], None]) -> Outcome:
+    """Build every job. Each line ends with the count so far and an estimate of the time left. Ctrl-C
+    stops workers and kernels, and says so."""
+    out = Outcome()
+    started = time.perf_counter()
     hashes_of = {job.briefing.id: hashes for job, hashes, _ in todo}
     why = {job.briefing.id: "; ".join(reasons) for job, _, reasons in todo}
     params_of = {job.briefing.id: job.parameters for job, _, _ in todo}
     finished: list[str] = []
 
     def record(result: Result) -> None:
-        nonlocal failures
         finished.append(result.id)
+        done, total = len(finished), len(todo)
+        rate = (time.perf_counter() - started) / done
+        where = f" [{done}/{total}{', ' + _left(rate * (total - done)) if done < total else ''}]"
+        if result.ok and result.changed:
+            out.changed.append(result.id)
         if result.ok:
             manifest[result.id] = {"inputs": hashes_of[result.id], "as_of": params_of[result.id]["as_of"],
                                    "title": params_of[result.id].get("title", result.id), "pdf_pages": result.pages}
             save_manifest(reports_dir, manifest)
-            say(f"built    {result.id} in {result.seconds:.1f} s ({why[result.id]})")
+            same = "" if result.changed else "; content unchanged"
+            say(f"built    {result.id} in {result.seconds:.1f} s ({why[result.id]}{same}){where}")
         else:
-            failures += 1  # the manifest does not claim it current, so the next build retries
-            say(f"FAILED   {result.id} ({why[result.id]}): {result.message}")
+            out.failures += 1  # the manifest does not claim it current, so the next build retries
+            say(f"FAILED   {result.id} ({why[result.id]}): {result.message}{where}")
             failed = reports_dir / FAILED / f"{result.id}.ipynb"
             if failed.exists():
                 say(f"         executed notebook: {failed}; previous outputs left as they were")
@@ -158,5 +180,5 @@ def run_all(todo: list[tuple[Job, dict[str, str], list[str]]], jobs: int, report
         rest = [job.briefing.id for job, _, _ in todo if job.briefing.id not in built]
         say(f"interrupted: built {', '.join(built) or 'nothing'}; not built, left as they were: "
             f"{', '.join(rest) or 'none'}. Run the build again to finish.")
-        return failures, True
-    return failures, False
+        out.interrupted = True
+    return out

@@ -9,11 +9,13 @@ reported results, the rules and the sources. Every fact shown cites its source b
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import paths
+from ..data.reads import read_package, slice_version
 from ..status import STATUSES
 from . import snapshot
 from .figures import BriefingCharts
@@ -93,6 +95,10 @@ class Briefing(BriefingCharts, BriefingTables):
         """Selected policies issued after the status date: not shown, only counted."""
         self.figures_dir = Path(figures_dir) if figures_dir else None
         self.status = target_status(self.ds, self.as_of, due_window_months)
+        # The version it cites covers exactly the rows it reads (analysis.data.reads), as the build hashes them.
+        self.data_version = slice_version(read_package(Path(data_dir) if data_dir else paths.DATA_DIR),
+                                          None if policies in ("all", None) else selected)
+        self.ds = replace(self.ds, version=self.data_version)  # the charts' source lines cite it too
         self.citations = Citations(kept=_read_numbers(previous_facts))
         self.numbers_file = Path(facts_file).parent / NUMBERS if facts_file else None
         grades = dict(zip(self.ds.sources["id"], self.ds.sources["grade"].astype(str), strict=True))
@@ -318,7 +324,7 @@ def take(b: Briefing) -> dict[str, Any]:
                        "kind": str(i["kind"])}
         for _, i in b.investments.iterrows()
     }
-    return {"format": snapshot.FORMAT, "title": b.title, "as_of": b.as_of.isoformat(), "data_version": b.ds.version,
+    return {"format": snapshot.FORMAT, "title": b.title, "as_of": b.as_of.isoformat(), "data_version": b.data_version,
             "policies": policies, "targets": targets, "investments": investments}
 
 

@@ -145,7 +145,7 @@ def policy_label(title_en: str, title_zh: str | None, language: str, lines: int 
 def source_line(fig: Figure, ds: Dataset, extra: str = "") -> None:
     """The chart's source, in small type at its foot."""
     text = (f"Source: Industrial Internet Policy Tracker, data version {ds.version}; "
-            f"{len(ds.sources)} sources, each fact cited in the briefing.{(' ' + extra) if extra else ''}")
+            f"each fact cited in the briefing.{(' ' + extra) if extra else ''}")
     fig.text(0.01, 0.005, textwrap.fill(text, int(fig.get_figwidth() * 14.5)), ha="left", va="bottom", fontsize=TEXT,
              color=MUTED)
 
