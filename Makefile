@@ -72,8 +72,8 @@ hooks: setup ## install the git pre-commit hooks (.pre-commit-config.yaml)
 charts: setup ## draw every chart for the shipped data into reports/figures/ (AS_OF=YYYY-MM-DD, LANGUAGE=en|zh|both)
 	@$(BIN)/analysis charts $(if $(AS_OF),--as-of $(AS_OF)) $(if $(LANGUAGE),--language $(LANGUAGE))
 
-reports: setup ## build every briefing in reports/briefings.yml (HTML + PDF); skips what is up to date (FORCE=1, JOBS=N)
-	@$(BIN)/analysis build $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS))
+reports: setup ## build the briefings in reports/briefings.yml (HTML + PDF); skips what is up to date (ONLY="id ...", FORCE=1, JOBS=N)
+	@$(BIN)/analysis build $(if $(strip $(ONLY)),--only $(ONLY)) $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS))
 
 bench: setup ## benchmark the build against the naive chain and the limit (ARGS="--scale" or "--all")
 	@$(BIN)/python benchmarks/bench.py $(ARGS)

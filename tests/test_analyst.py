@@ -34,7 +34,7 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> Path:
                              "--url", "https://example.org/page", "--published", "2024-01-10", "--grade", "weak"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    _append(data / "policies.csv", "test-analyst-plan,Test plan,,Test ministry,,2024-01-10,2024,2026,ministerial,"
+    _append(data / "policies.csv", "test-analyst-plan,Test plan,,Test ministry,,2024-01-10,2024,2026,ministerial,platforms,"
                                    "test-analyst-page,A plan made up for the test.")
     _append(data / "targets.csv", "test-analyst-target,test-analyst-plan,Test platforms,Build test platforms.,,"
                                   "at-least,40,,platforms,10,2023,2026,,national,test-analyst-page,40个,,,")

@@ -92,3 +92,50 @@ def test_seed_sources_are_in_the_data() -> None:
 def test_data_copy_fixture_is_independent(data) -> None:
     shutil.rmtree(data.dir)
     assert (DATA_DIR / "targets.csv").exists()
+
+
+def _five_g_policies() -> tuple[dict[str, list[str]], dict[str, dict[str, str]], set[str]]:
+    """Policies with a target or outcome whose metric or description mentions 5G (with those rows), every
+    policy by id, and the policies with any target, outcome or investment at all."""
+    import csv
+    import re
+
+    def rows(table: str) -> list[dict[str, str]]:
+        with open(DATA_DIR / f"{table}.csv", encoding="utf-8-sig", newline="") as f:
+            return list(csv.DictReader(f))
+
+    mentions = re.compile(r"5G", re.IGNORECASE).search
+    targets = rows("targets")
+    target_policy = {t["id"]: t["policy_id"] for t in targets}
+    five_g: dict[str, list[str]] = {}
+    for t in targets:
+        if mentions(" ".join((t["metric"], t["description_en"], t["description_zh"]))):
+            five_g.setdefault(t["policy_id"], []).append(f"targets.csv {t['id']}")
+    outcomes = rows("outcomes")
+    for o in outcomes:
+        policy = o["policy_id"] or target_policy.get(o["target_id"], "")
+        if policy and mentions(o["metric"]):
+            five_g.setdefault(policy, []).append(f"outcomes.csv {o['id']}")
+    with_rows = ({t["policy_id"] for t in targets} | {o["policy_id"] or target_policy.get(o["target_id"], "") for o in outcomes}
+                 | {i["policy_id"] for i in rows("investments")})
+    return five_g, {p["id"]: p for p in rows("policies")}, with_rows
+
+
+def test_every_policy_with_a_5g_target_or_outcome_has_topic_5g() -> None:
+    """The rule of README.md "Topics": a policy whose targets or outcomes measure 5G has topic 5g, whatever its
+    title says (the 2021-2023 action plan and the working group's work plans have 5G targets under titles that
+    do not say 5G)."""
+    five_g, policies, _ = _five_g_policies()
+    assert len(five_g) >= 8  # guard against the rule passing vacuously
+    assert {"ii-plan-2021-2023", "swg-workplan-2021", "14fyp-ict-2021", "liaoning-ii-plan"} <= set(five_g)
+    missing = {p: found[:2] for p, found in five_g.items() if "5g" not in policies[p]["topics"].split()}
+    assert missing == {}, f"these policies have 5G targets or outcomes but not topic 5g: {missing}"
+
+
+def test_topic_5g_rests_on_the_policys_own_rows() -> None:
+    """The converse: 5g only where a target or outcome mentions 5G, or, for a policy with no targets, outcomes
+    or investments in the data, where its own title does."""
+    five_g, policies, with_rows = _five_g_policies()
+    unfounded = [pid for pid, p in policies.items() if "5g" in p["topics"].split() and pid not in five_g
+                 and (pid in with_rows or "5G" not in p["title_en"])]
+    assert unfounded == []

@@ -57,7 +57,9 @@ def build(opts: Options, say: Callable[[str], None] = print) -> int:
     known = {b.id for b in briefings}
     unknown = [i for i in opts.only if i not in known]
     if unknown:
-        say(f"error: --only names unknown briefing(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        say(f"error: --only names unknown briefing(s): {', '.join(unknown)}{_near(unknown, known)} "
+            f"(known: {', '.join(sorted(known))})")
+        say("nothing was built")
         return 1
     chosen = [b for b in briefings if not opts.only or b.id in opts.only]
 
@@ -78,6 +80,16 @@ def build(opts: Options, say: Callable[[str], None] = print) -> int:
         raise
     finally:
         lock.close()
+
+
+def _near(unknown: list[str], known: set[str]) -> str:
+    """"; did you mean 'ii-plan-2021-2023'?" for the first unknown id with a near miss among the known ones."""
+    import difflib
+
+    for name in unknown:
+        if close := difflib.get_close_matches(name, sorted(known), n=1):
+            return f"; did you mean {close[0]!r} for {name!r}?" if len(unknown) > 1 else f"; did you mean {close[0]!r}?"
+    return ""
 
 
 def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[BriefingSpec], started: float,

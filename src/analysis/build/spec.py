@@ -2,6 +2,10 @@
 
 Unknown keys, unknown policy ids ("did you mean ...?"), a parameter the notebook does not declare, a bad
 date or language: ``read_briefings`` raises ``ConfigError`` naming the entry and the key at fault.
+
+``policies`` is ``"all"``, a list of policy ids, or ``{topic: NAME}``: the policies whose ``topics`` column in
+``policies.csv`` lists NAME, resolved here to their ids in issue order, so the notebook, the inputs hash and
+the cache only ever see a list.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from ..data import topics
 
 ENTRY_KEYS = {"id", "notebook", "parameters"}
 TOP_KEYS = {"defaults", "briefings"}
@@ -59,12 +64,53 @@ def declared_parameters(notebook: Path) -> dict[str, Any]:
     raise ConfigError([f"{notebook}: no cell tagged 'parameters' (papermill needs one)"])
 
 
-def _policy_ids(data_dir: Path) -> set[str]:
+@dataclass(frozen=True)
+class PolicyRow:
+    """What the list of briefings needs of a policy: its id, when it was issued, its topics."""
+
+    id: str
+    issued: str
+    topics: tuple[str, ...]
+
+
+def _policy_rows(data_dir: Path) -> list[PolicyRow] | None:
+    """The policies in ``policies.csv``, in file order; ``None`` if the file cannot be read."""
     try:
         with open(data_dir / "policies.csv", encoding="utf-8-sig", newline="") as f:
-            return {row.get("id", "") for row in csv.DictReader(f)}
+            return [PolicyRow(row.get("id") or "", row.get("issued") or "", tuple(topics.split(row.get("topics") or "")))
+                    for row in csv.DictReader(f)]
     except (OSError, csv.Error, UnicodeDecodeError):
-        return set()  # the data check reports it
+        return None  # the data check reports it
+
+
+def policies_with_topic(rows: list[PolicyRow], topic: str) -> list[str]:
+    """Ids of the policies with ``topic``, in issue order (undated last; ties keep the file's order).
+
+    Dates at the source's precision compare as text: ``2021`` comes before ``2021-01-13``.
+    """
+    chosen = [(n, r) for n, r in enumerate(rows) if topic in r.topics]
+    chosen.sort(key=lambda nr: (nr[1].issued == "", nr[1].issued, nr[0]))
+    return [r.id for _, r in chosen]
+
+
+def resolve_topic(label: str, value: dict[Any, Any], rows: list[PolicyRow] | None,
+                  data_dir: Path) -> tuple[list[str], list[str]]:
+    """``policies: {topic: 5g}`` as a list of policy ids; return ``(ids, problems)``."""
+    where = f"{label}: parameter 'policies'"
+    known = ", ".join(topics.TOPICS)
+    if set(value) != {"topic"} or not isinstance(value["topic"], str):
+        return [], [f"{where} must be 'all', a list of policy ids or {{topic: NAME}} "
+                    f"with one topic of: {known}"]
+    topic = value["topic"]
+    if topic not in topics.TOPICS:
+        return [], [f"{where}: unknown topic {topic!r}{topics.suggest(topic)} (known topics: {known})"]
+    if rows is None:
+        return [], [f"{where}: topic {topic!r} needs {data_dir / 'policies.csv'}, which could not be read"]
+    ids = policies_with_topic(rows, topic)
+    if not ids:
+        return [], [f"{where}: no policy in {data_dir / 'policies.csv'} has topic {topic!r}: the briefing "
+                    "would be empty (see the column 'topics')"]
+    return ids, []
 
 
 def read_briefings(path: Path, data_dir: Path, notebooks_dir: Path = paths.NOTEBOOKS_DIR) -> list[BriefingSpec]:
@@ -88,7 +134,8 @@ def read_briefings(path: Path, data_dir: Path, notebooks_dir: Path = paths.NOTEB
     if not isinstance(defaults, dict):
         problems.append(f"{where}: 'defaults' must be a mapping of parameters")
         defaults = {}
-    policies = _policy_ids(data_dir)
+    policy_rows = _policy_rows(data_dir)
+    policies = {r.id for r in policy_rows or []}
     declared_in: dict[Path, dict[str, Any]] = {}
     seen: set[str] = set()
     out = []
@@ -126,6 +173,9 @@ def read_briefings(path: Path, data_dir: Path, notebooks_dir: Path = paths.NOTEB
             elif isinstance(value, date):
                 params[key] = value.isoformat()
         params = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items()}
+        if isinstance(params.get("policies"), dict):  # {topic: 5g}: the notebook gets the list of ids
+            params["policies"], resolved = resolve_topic(label, params["policies"], policy_rows, data_dir)
+            problems += resolved
         problems += _check_values(label, params, policies)
         out.append(BriefingSpec(bid, notebook, params, frozenset(declared)))
     if problems:
@@ -138,7 +188,7 @@ def _check_values(label: str, params: dict[str, Any], policies: set[str]) -> lis
     chosen = params.get("policies", "all")
     if chosen != "all":
         if not isinstance(chosen, list) or not all(isinstance(p, str) for p in chosen):
-            problems.append(f"{label}: parameter 'policies' must be 'all' or a list of policy ids")
+            problems.append(f"{label}: parameter 'policies' must be 'all', a list of policy ids or {{topic: NAME}}")
         else:
             for p in chosen:
                 if policies and p not in policies:

@@ -34,6 +34,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import topics
 from .csvfile import CsvFile, Row, read_csv
 from .dates import parse_partial_date
 from .problems import WHOLE, Problem
@@ -206,6 +207,8 @@ def _value_problem(fl: Field, value: str) -> str | None:
             return f"year {year} in {value!r} is not plausible: expected a year from {FIRST_YEAR} to {LAST_YEAR}"
     if (fl.minimum is not None or fl.maximum is not None) and (bound := _out_of_range(fl, value)):
         return bound
+    if fl.name == "topics":  # the schema's pattern says the same; this names the topic at fault
+        return topics.problem(value)
     if fl.pattern is not None and not fl.pattern.fullmatch(value):
         if fl.name == "id" or fl.name.endswith("_id"):
             return (f"{value!r} is not a valid id: use lower-case letters, digits and single hyphens "
