@@ -175,6 +175,18 @@ def _ask_for(fl: Field, ask: Ask, offer: str, links: _Links, taken: dict[str, in
         prompt = f"  {problem}\n{_prompt(fl, offer)}"
 
 
+def _introduced(ask: Ask, intro: str) -> Ask:
+    """``ask``, with ``intro`` on a line before its first prompt."""
+    first = [True]
+
+    def asking(prompt: str) -> str:
+        shown = f"{intro}\n{prompt}" if first[0] else prompt
+        first[0] = False
+        return ask(shown)
+
+    return asking
+
+
 def add_row(data_dir: Path, kind: str, given: dict[str, str], ask: Ask | None = None) -> AddedRow:
     """Append a ``kind`` row (policy, target or outcome) to its table in ``data_dir``, checked first.
 
@@ -204,6 +216,8 @@ def add_row(data_dir: Path, kind: str, given: dict[str, str], ask: Ask | None = 
     _defaults(kind, values, links, notes)
     required = [fl for fl in table.fields if fl.required and fl.name != "id"]
     if ask is not None:
+        ask = _introduced(ask, f"{table.path}: the required values not given as flags (Enter takes an offer in "
+                               "[brackets]; Ctrl-D stops, and nothing is written)")
         for fl in required:
             if not values.get(fl.name):
                 values[fl.name] = _ask_for(fl, ask, _offers(kind, values, links).get(fl.name, ""), links, taken)
