@@ -156,7 +156,7 @@ def _problem(fl: Field, value: str, links: _Links, taken: dict[str, int]) -> str
 
 def _prompt(fl: Field, offer: str) -> str:
     about = fl.description.split(". ")[0].rstrip(".")
-    if fl.enum is not None and len(fl.enum) <= 10:
+    if fl.enum is not None and len(fl.enum) <= 10 and not all(choice in about for choice in fl.enum):
         about = f"{about}: {', '.join(fl.enum)}"
     return f"{fl.name} ({about}){f' [{offer}]' if offer else ''}: "
 
