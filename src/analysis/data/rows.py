@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .append import AddError, check_row
-from .csvfile import Row, read_csv
+from .csvfile import CsvFile, Row, read_csv
 from .problems import did_you_mean
 from .schema import DescriptorError, Field, Package, Table, read_package
 
@@ -68,13 +68,16 @@ class _Links:
 
     def __init__(self, data_dir: Path, package: Package) -> None:
         self.data_dir, self.package = data_dir, package
-        self._rows: dict[str, list[Row]] = {}
+        self._files: dict[str, CsvFile] = {}
+
+    def file(self, table: str) -> CsvFile:
+        if table not in self._files:
+            t = self.package.table(table)
+            self._files[table] = read_csv(self.data_dir / t.path, t.path, t.columns)
+        return self._files[table]
 
     def rows(self, table: str) -> list[Row]:
-        if table not in self._rows:
-            t = self.package.table(table)
-            self._rows[table] = read_csv(self.data_dir / t.path, t.path, t.columns).rows
-        return self._rows[table]
+        return self.file(table).rows
 
     def row(self, table: str, row_id: str | None) -> Row | None:
         return next((r for r in self.rows(table) if row_id and r["id"] == row_id), None)
@@ -85,6 +88,9 @@ class _Links:
         ids = [r["id"] for r in self.rows(table)]
         if value in ids:
             return None
+        if not self.file(table).readable:
+            return (f"cannot look up {value!r}: {self.file(table).label} cannot be read; fix it first "
+                    "(analysis validate names the problem)")
         return f"unknown {_SINGULAR[table]} {value!r}{did_you_mean(value, ids)}"
 
 
