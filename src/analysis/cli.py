@@ -1,4 +1,4 @@
-"""Command line: ``analysis validate``, ``charts``, ``build``, ``diff``, ``add-source`` and ``notebooks``.
+"""Command line: ``analysis validate``, ``charts``, ``build``, ``diff``, ``add-source``, ``add`` and ``notebooks``.
 
 Start-up stays light: nothing imports pandas or matplotlib until a command needs it.
 """
@@ -109,6 +109,66 @@ def _add_source(args: argparse.Namespace) -> int:
         print(f"saved its text as {_shown(added.snapshot)}")
     print("next: cite it (source_id) from a policy, target, investment or outcome row, then run 'make validate'")
     return 0
+
+
+_NEXT = {
+    "policy": "next: add its targets (analysis add target --policy-id {id}), then run 'make validate'",
+    "target": "next: record progress against it (analysis add outcome --target-id {id}), then run 'make validate'",
+    "outcome": "next: run 'make validate', then 'make reports' to see it in the briefings",
+}
+
+
+def _add(args: argparse.Namespace) -> int:
+    from .data.append import AddError
+    from .data.rows import COLUMNS, TABLES, add_row
+
+    given = {c: getattr(args, c) for c in COLUMNS[TABLES[args.kind]] if getattr(args, c) is not None}
+    try:
+        added = add_row(args.data_dir, args.kind, given, ask=input if sys.stdin.isatty() else None)
+    except AddError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print("nothing was written", file=sys.stderr)
+        return 1
+    print(f"added {args.kind} {added.values['id']!r} to {_shown(added.path)} (line {added.line})")
+    for note in added.notes:
+        print(f"  {note}")
+    print(_NEXT[args.kind].format(id=added.values["id"]))
+    return 0
+
+
+def _add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from .data.rows import COLUMNS, TABLES, flag
+    from .data.schema import DescriptorError, read_package
+
+    try:
+        package = read_package(paths.DATA_DIR)
+    except DescriptorError:
+        package = None  # the flags stay; only their help is shorter
+    a = sub.add_parser(
+        "add",
+        help="add a policy, target or outcome row, checked first; defaults from the rows it links to",
+        description="Add one row, checked like every row before anything is written. Give columns as flags; "
+                    "required ones left out are asked for on a terminal (an error when input is piped).",
+    )
+    kinds = a.add_subparsers(dest="kind", required=True, metavar="KIND")
+    for kind, table in TABLES.items():
+        k = kinds.add_parser(kind, help=f"add a row to {table}.csv",
+                             description=f"Add one row to {table}.csv. Every column has a flag; see "
+                                         "README 'Adding a fact' for the defaults taken from linked rows.")
+        fields = {f.name: f for t in (package.tables if package else ()) if t.name == table for f in t.fields}
+        for column in COLUMNS[table]:
+            fl = fields.get(column)
+            text = fl.description if fl else ""
+            if fl and fl.enum and len(fl.enum) <= 10:
+                text += f" One of: {', '.join(fl.enum)}."
+            if column == "id" and kind != "policy":
+                text += f" Left out: suggested from the {'policy id and ' if kind == 'target' else ''}metric" + (
+                    " and the date" if kind == "outcome" else "")
+            k.add_argument(flag(column), dest=column, metavar=column.upper(),
+                           help=("(required) " if fl and fl.required else "") + text.replace("%", "%%"))
+        _data_dir_option(k)
+        k.set_defaults(func=_add)
 
 
 def _notebooks(args: argparse.Namespace) -> int:
@@ -250,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--archive", type=Path, metavar="DIR", help="the team's archive folder (outside the project)")
     _data_dir_option(a)
     a.set_defaults(func=_add_source)
+    _add_parsers(sub)
 
     n = sub.add_parser(
         "notebooks",

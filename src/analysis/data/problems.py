@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,3 +41,22 @@ class DataError(Exception):
         shown = "\n".join(str(p) for p in problems[:20])
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
         super().__init__(f"{len(problems)} problem(s) in the data:\n{shown}{more}")
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def did_you_mean(value: str, candidates: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest of ``candidates`` to a mistyped ``value``, else ``""``.
+
+    Of the candidates close enough to ``value`` as text, the one sharing the most words wins (then the
+    closest): for ``ii-plan-2018-202-apps`` that is ``ii-plan-2018-2020-industrial-apps``, not the shorter
+    ``ii-plan-2018-2020-ipv6``.
+    """
+    pool = list(dict.fromkeys(candidates))
+    close = difflib.get_close_matches(value, pool, n=max(len(pool), 1), cutoff=0.6)
+    if not close:
+        return ""
+    words = set(_WORD.findall(value.lower()))
+    _, best = max(enumerate(close), key=lambda ic: (len(words & set(_WORD.findall(ic[1].lower()))), -ic[0]))
+    return f"; did you mean {best!r}?"

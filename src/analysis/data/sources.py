@@ -1,7 +1,8 @@
 """Adding a source as an analyst would: ``analysis add-source``.
 
 The new row is checked like every row (a copy of the package with the row added goes through the
-validator) before ``sources.csv`` is touched; only problems on the new row stop it. With ``--snapshot
+validator) before ``sources.csv`` is touched; only problems on the new row stop it. It is appended in the
+file's own line ending (``analysis.data.append``). With ``--snapshot
 FILE --archive DIR`` the page's plain text is copied to ``DIR/<id>.txt``, the name ``analysis validate
 --archive DIR`` looks for. The archive is the team's own folder outside the project: copies of other
 people's pages are not committed.
@@ -9,28 +10,17 @@ people's pages are not committed.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .. import paths
 from ..files import write_atomic
+from .append import AddError, check_row
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _HTML = re.compile(r"\A\s*(<!doctype html|<html|<\?xml)", re.I)
-
-
-class AddError(Exception):
-    """The source was not added; ``problems`` say why, one line each."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass
@@ -39,23 +29,6 @@ class Added:
     values: dict[str, str]
     snapshot: Path | None = None
     notes: list[str] = field(default_factory=list)
-
-
-def _header(path: Path) -> list[str]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return next(csv.reader(f), [])
-
-
-def _row_text(header: list[str], values: dict[str, str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([values.get(c, "") for c in header])
-    return buffer.getvalue()
-
-
-def _appended(original: bytes, row: str) -> bytes:
-    if original and not original.endswith(b"\n"):
-        original += b"\n"
-    return original + row.encode("utf-8")
 
 
 def _check_snapshot(snapshot: Path, archive: Path, source_id: str) -> list[str]:
@@ -88,8 +61,6 @@ def _check_snapshot(snapshot: Path, archive: Path, source_id: str) -> list[str]:
 def add_source(data_dir: Path, values: dict[str, str], snapshot: Path | None = None,
                archive: Path | None = None) -> Added:
     """Append a source row to ``data_dir/sources.csv``, checked first; copy its snapshot if given."""
-    from .validate import check
-
     sources = data_dir / "sources.csv"
     if not sources.is_file():
         raise AddError([f"{sources}: not found (is --data-dir the folder holding datapackage.json?)"])
@@ -102,30 +73,13 @@ def add_source(data_dir: Path, values: dict[str, str], snapshot: Path | None = N
         notes.append(f"language: {values['language']} (from the title; --language sets it)")
     if not values.get("accessed"):
         values["accessed"] = date.today().isoformat()
-    header = _header(sources)
-    unknown = [k for k in values if k not in header]
-    if unknown:
-        raise AddError([f"{sources}: no column(s) {', '.join(unknown)} (columns: {', '.join(header)})"])
-    original = sources.read_bytes()
-    row = _row_text(header, values)
-    line = original.count(b"\n") + (0 if original.endswith(b"\n") or not original else 1) + 1
-
-    # The row is checked in a copy of the package, exactly as `analysis validate` would check it.
-    with tempfile.TemporaryDirectory(prefix="add-source-") as scratch:
-        copy = Path(scratch) / "data"
-        shutil.copytree(data_dir, copy)
-        (copy / "sources.csv").write_bytes(_appended(original, row))
-        report = check(copy)
-    problems = [f"{sources}:{p.line}:{p.column}: {p.message}" for p in report.errors
-                if Path(p.file).name == "sources.csv" and p.line in (line, 0, 1)]
+    problems = []
     if snapshot is not None and archive is not None:
-        problems += _check_snapshot(snapshot, archive, values.get("id", ""))
-    if problems:
-        raise AddError(problems)
-
+        problems = _check_snapshot(snapshot, archive, values.get("id", ""))
+    row = check_row(data_dir, "sources", values, also=problems)
     saved = None
     if snapshot is not None and archive is not None:
         saved = archive / f"{values['id']}.txt"
         write_atomic(saved, snapshot.read_bytes())
-    write_atomic(sources, _appended(original, row))
-    return Added(line, {c: values.get(c, "") for c in header}, saved, notes)
+    line = row.write()
+    return Added(line, values, saved, notes)

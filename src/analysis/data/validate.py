@@ -28,7 +28,6 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,7 +36,7 @@ from urllib.parse import urlsplit
 from . import topics
 from .csvfile import CsvFile, Row, read_csv
 from .dates import parse_partial_date
-from .problems import WHOLE, Problem
+from .problems import WHOLE, Problem, did_you_mean
 from .rules import (
     NUMBER,
     Context,
@@ -160,7 +159,7 @@ def _check_values(ctx: Context, table: Table, f: CsvFile) -> None:
             fl = fields.get(name)
             if fl is None:
                 continue
-            message = _value_problem(fl, value)
+            message = value_problem(fl, value)
             if message:
                 ctx.add(table.name, row.line, name, message)
             elif hidden := sorted({ch for ch in value if ch in INVISIBLE}):
@@ -175,7 +174,8 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 INVISIBLE = BIDI_CONTROLS | frozenset("\u200b\u200c\u200d\u2060\ufeff")
 
 
-def _value_problem(fl: Field, value: str) -> str | None:
+def value_problem(fl: Field, value: str) -> str | None:
+    """What is wrong with one value of a field on its own (type, enum, pattern, range), or ``None``."""
     if value == "":
         return "required value is missing" if fl.required else None
     if value != value.strip():
@@ -249,11 +249,6 @@ def _out_of_range(fl: Field, value: str) -> str | None:
 # -- keys ---------------------------------------------------------------------------------------------
 
 
-def _suggest(value: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
 def _check_keys(ctx: Context, table: Table) -> None:
     rows = ctx.rows(table.name)
     if table.primary_key:
@@ -278,7 +273,7 @@ def _check_keys(ctx: Context, table: Table) -> None:
             if value and value not in known:
                 ctx.add(table.name, row.line, fk.fields,
                         f"unknown {_SINGULAR.get(fk.resource, fk.resource)} id {value!r}: "
-                        f"not in {ref_table.path}{_suggest(value, known)}")
+                        f"not in {ref_table.path}{did_you_mean(value, known)}")
 
 
 def _check_citations(ctx: Context) -> None:
@@ -289,7 +284,7 @@ def _check_citations(ctx: Context) -> None:
         cited = ctx.index(table).get(row["row_id"])
         if cited is None:
             ctx.add("citations", row.line, "row_id",
-                    f"no row with id {row['row_id']!r} in {table}{_suggest(row['row_id'], ctx.index(table))}")
+                    f"no row with id {row['row_id']!r} in {table}{did_you_mean(row['row_id'], ctx.index(table))}")
         elif cited["source_id"] and cited["source_id"] == row["source_id"]:
             ctx.add("citations", row.line, "source_id",
                     f"{row['source_id']!r} is already the row's own source in {table} (line {cited.line})")
