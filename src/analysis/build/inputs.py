@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..files import write_atomic
+from ..report.editions import EDITIONS, input_entries
 
 if TYPE_CHECKING:
     from .spec import BriefingSpec
@@ -31,8 +32,10 @@ def code_inputs() -> list[Path]:
     return sorted(p for p in CODE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str]) -> dict[str, str]:
-    """One hash per input, keyed by a readable name, so a rebuild can say what changed."""
+def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str],
+                 reports_dir: Path | None = None) -> dict[str, str]:
+    """One hash per input, keyed by a readable name, so a rebuild can say what changed. With
+    ``reports_dir``, the briefing's last published edition is one (``analysis.report.editions``)."""
     hashes = {f"notebook {b.notebook.name}": digest(b.notebook),
               "parameters": hashlib.sha256(json.dumps(b.parameters, sort_keys=True).encode()).hexdigest()}
     for p in sorted(data_dir.iterdir()):
@@ -42,6 +45,8 @@ def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str]) -> dict[
     if compare_to:
         path = Path(compare_to)
         hashes["compare_to"] = digest(path / FACTS if path.is_dir() else path)
+    if reports_dir is not None:
+        hashes.update(input_entries(reports_dir / b.id / EDITIONS))
     hashes.update(code)
     return hashes
 
