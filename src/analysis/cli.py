@@ -1,4 +1,5 @@
-"""Command line: ``analysis validate``, ``charts``, ``build``, ``diff``, ``add-source``, ``add`` and ``notebooks``.
+"""Command line: ``analysis validate``, ``charts``, ``build``, ``publish``, ``diff``, ``add-source``, ``add`` and
+``notebooks``.
 
 Start-up stays light: nothing imports pandas or matplotlib until a command needs it.
 """
@@ -74,6 +75,17 @@ def _build(args: argparse.Namespace) -> int:
                               data_dir=args.data_dir, reports_dir=args.reports_dir,
                               only=args.only or [], jobs=args.jobs, force=args.force,
                               as_of=args.as_of.isoformat() if args.as_of else None, timeout=args.timeout))
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .build import Options
+    from .build.publish import PublishOptions, main_publish
+
+    return main_publish(PublishOptions(
+        Options(briefings_file=args.briefings, notebooks_dir=args.notebooks_dir, data_dir=args.data_dir,
+                reports_dir=args.reports_dir, only=args.only or [], jobs=args.jobs,
+                as_of=args.as_of.isoformat() if args.as_of else None, timeout=args.timeout),
+        date=args.date.isoformat() if args.date else None, force=args.force))
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -220,6 +232,23 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> None:
                         help="folder holding datapackage.json and the CSVs (default: the project's data/)")
 
 
+def _build_options(b: argparse.ArgumentParser, only: str) -> None:
+    b.add_argument("--only", nargs="+", metavar="ID", help=only)
+    b.add_argument("--jobs", type=int, default=0, metavar="N",
+                   help="briefings built at once (default: the number of CPUs)")
+    b.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+                   help="status date for every briefing, YYYY-MM-DD (default: each entry's as_of, else today)")
+    _data_dir_option(b)
+    b.add_argument("--reports-dir", type=Path, default=paths.REPORTS_DIR, metavar="DIR",
+                   help="where the briefings go (default: the project's reports/)")
+    b.add_argument("--briefings", type=Path, default=paths.REPORTS_DIR / "briefings.yml", metavar="FILE",
+                   help="the list of briefings (default: reports/briefings.yml)")
+    b.add_argument("--notebooks-dir", type=Path, default=paths.NOTEBOOKS_DIR, metavar="DIR",
+                   help="where the notebooks named in the list live (default: the project's notebooks/)")
+    b.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
+                   help="longest a single notebook cell may run (default: 600)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analysis",
@@ -260,22 +289,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="run every briefing notebook and export it as HTML and PDF (skips what is up to date)",
         description="Build the briefings listed in reports/briefings.yml into reports/<id>/.",
     )
-    b.add_argument("--only", nargs="+", metavar="ID", help="build only these briefings")
-    b.add_argument("--jobs", type=int, default=0, metavar="N",
-                   help="briefings built at once (default: the number of CPUs)")
     b.add_argument("--force", action="store_true", help="rebuild even what is up to date")
-    b.add_argument("--as-of", type=_date, default=None, metavar="DATE",
-                   help="status date for every briefing, YYYY-MM-DD (default: each entry's as_of, else today)")
-    _data_dir_option(b)
-    b.add_argument("--reports-dir", type=Path, default=paths.REPORTS_DIR, metavar="DIR",
-                   help="where the briefings go (default: the project's reports/)")
-    b.add_argument("--briefings", type=Path, default=paths.REPORTS_DIR / "briefings.yml", metavar="FILE",
-                   help="the list of briefings (default: reports/briefings.yml)")
-    b.add_argument("--notebooks-dir", type=Path, default=paths.NOTEBOOKS_DIR, metavar="DIR",
-                   help="where the notebooks named in the list live (default: the project's notebooks/)")
-    b.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
-                   help="longest a single notebook cell may run (default: 600)")
+    _build_options(b, "build only these briefings")
     b.set_defaults(func=_build)
+
+    p = sub.add_parser(
+        "publish",
+        help="stamp the current build of each briefing as its next edition (kept in reports/<id>/editions/)",
+        description="Record the current build of each briefing as edition n (its facts.json, its PDF and "
+                    "edition.json in reports/<id>/editions/<n>/), after checking that its last build succeeded "
+                    "and is up to date, and rebuild it so that it says 'Edition n, published DATE'.",
+    )
+    p.add_argument("--date", type=_date, default=None, metavar="DATE",
+                   help="the date published, YYYY-MM-DD (default: today)")
+    p.add_argument("--force", action="store_true", help="publish even if nothing changed since the last edition")
+    _build_options(p, "publish only these briefings")
+    p.set_defaults(func=_publish)
 
     d = sub.add_parser(
         "diff",

@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..files import write_atomic
+from ..report import snapshot
 from ..report.downloads import CSV_NAME, XLSX_NAME
+from ..report.editions import EDITIONS
+from ..report.editions import label as edition_label
 from .inputs import FACTS, NUMBERS
 
 if TYPE_CHECKING:
@@ -129,9 +132,12 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     b = job.briefing
     previous = job.reports_dir / b.id / FACTS
     params = {**job.parameters, "data_dir": str(job.data_dir.resolve()), "figures_dir": str(work / "figures")}
+    editions_dir = job.reports_dir / b.id / EDITIONS
     if "facts_file" in b.declared:  # a notebook that keeps snapshots
         params["previous_facts"] = str(previous.resolve()) if previous.exists() else None
         params["facts_file"] = str(work / FACTS)
+    if "editions_dir" in b.declared:  # and compares with the last published edition
+        params["editions_dir"] = str(editions_dir.resolve())
     if params.get("compare_to"):
         params["compare_to"] = str(Path(params["compare_to"]).resolve())
     try:
@@ -146,7 +152,7 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
 
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["briefing"] = {"id": b.id, "title": params.get("title") or b.id, "as_of": params["as_of"],
-                               "data_version": job.data_version}
+                               "data_version": job.data_version, "edition": _edition_line(work / FACTS, editions_dir)}
     # The executed notebook names where its files end up, not the temporary folder they were made in.
     final = str((job.reports_dir / b.id).resolve())
     executed.write_text(nbformat.writes(nb).replace(str(work), final), encoding="utf-8")
@@ -162,6 +168,13 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     failed = job.reports_dir / FAILED / f"{b.id}.ipynb"
     failed.unlink(missing_ok=True)
     return Result(b.id, True, time.perf_counter() - start, outputs=outputs, pages=pages, changed=changed)
+
+
+def _edition_line(facts_file: Path, editions_dir: Path) -> str:
+    """The title block's edition line ("Edition 2, published ...", "Draft after edition 2 ..."), or ""."""
+    if not facts_file.exists():
+        return ""
+    return edition_label(snapshot.read(facts_file), editions_dir)
 
 
 def _publish(work: Path, target: Path, bid: str) -> list[str]:

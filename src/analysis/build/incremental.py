@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .. import paths
-from ..data.reads import read_package, slice_version
+from ..data.reads import Package, read_package, slice_version
 from .execute import Job
 from .frontpage import DATA_PACKAGE, write_index
 from .inputs import CODE_DIR, changed, code_inputs, digest, input_hashes, read_manifest, save_manifest, selected
@@ -37,8 +38,9 @@ class Options:
     timeout: int = 600
 
 
-def build(opts: Options, say: Callable[[str], None] = print) -> int:
-    """Build what is out of date; return the exit status (0: all good, 1: something failed, 130: Ctrl-C)."""
+def build(opts: Options, say: Callable[[str], None] = print, *, locked: bool = False) -> int:
+    """Build what is out of date; return the exit status (0: all good, 1: something failed, 130: Ctrl-C).
+    ``locked``: the caller already holds the reports folder's lock (``analysis publish``)."""
     started = time.perf_counter()
     # Notebooks run in notebooks/, so every path they are given must not depend on the current folder.
     opts = replace(opts, reports_dir=opts.reports_dir.resolve(), data_dir=opts.data_dir.resolve(),
@@ -65,7 +67,7 @@ def build(opts: Options, say: Callable[[str], None] = print) -> int:
 
     opts.reports_dir.mkdir(parents=True, exist_ok=True)
     try:
-        lock = lock_reports(opts.reports_dir)
+        lock = None if locked else lock_reports(opts.reports_dir)
     except BlockingIOError:
         say(f"error: another build is running in {opts.reports_dir} ({lock_owner(opts.reports_dir)}); "
             "wait for it to finish or stop it")
@@ -79,7 +81,20 @@ def build(opts: Options, say: Callable[[str], None] = print) -> int:
             return 1
         raise
     finally:
-        lock.close()
+        if lock is not None:
+            lock.close()
+
+
+def code_hashes() -> dict[str, str]:
+    return {f"code {p.relative_to(CODE_DIR)}": digest(p) for p in code_inputs()}
+
+
+def planned(b: BriefingSpec, opts: Options, code: dict[str, str], today: str,
+            package: Package | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """The parameters a build would run ``b`` with, and the hashes of its inputs."""
+    params = dict(b.parameters)
+    params["as_of"] = opts.as_of or params.get("as_of") or today
+    return params, input_hashes(replace(b, parameters=params), opts.data_dir, code, package, opts.reports_dir)
 
 
 def _near(unknown: list[str], known: set[str]) -> str:
@@ -96,15 +111,12 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
                   say: Callable[[str], None]) -> int:
     clean_leftovers(opts.reports_dir)
     manifest = read_manifest(opts.reports_dir)
-    code = {f"code {p.relative_to(CODE_DIR)}": digest(p) for p in code_inputs()}
+    code = code_hashes()
     package = read_package(opts.data_dir)  # once: every briefing's rows are picked from it
     today = date.today().isoformat()
     todo: list[tuple[Job, dict[str, str], list[str]]] = []
     for b in chosen:
-        params = dict(b.parameters)
-        params["as_of"] = opts.as_of or params.get("as_of") or today
-        hashed = replace(b, parameters=params)
-        hashes = input_hashes(hashed, opts.data_dir, code, package)
+        params, hashes = planned(b, opts, code, today, package)
         entry = manifest.get(b.id, {})
         outputs_present = all((opts.reports_dir / b.id / f"{b.id}.{ext}").exists() for ext in ("html", "pdf"))
         if not opts.force and entry.get("inputs") == hashes and outputs_present:

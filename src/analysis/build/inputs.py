@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..data.reads import Package, input_digests, read_package
 from ..files import write_atomic
+from ..report.editions import EDITIONS, input_entries
 
 if TYPE_CHECKING:
     from .spec import BriefingSpec
@@ -38,8 +39,10 @@ def selected(b: BriefingSpec) -> list[str] | None:
     return None if policies in ("all", None) else [str(p) for p in policies]
 
 
-def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str], package: Package | None = None) -> dict[str, str]:
-    """One hash per input, keyed by a readable name, so a rebuild can say what changed.
+def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str], package: Package | None = None,
+                 reports_dir: Path | None = None) -> dict[str, str]:
+    """One hash per input, keyed by a readable name, so a rebuild can say what changed. With
+    ``reports_dir``, the briefing's last published edition is one (``analysis.report.editions``).
 
     The data enters row by row, as ``analysis.data.reads`` says the briefing reads it: a briefing of one
     policy depends on that policy's rows (and their lineage, citations and sources), not on the whole
@@ -52,6 +55,8 @@ def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str], package:
     if compare_to:
         path = Path(compare_to)
         hashes["compare_to"] = digest(path / FACTS if path.is_dir() else path)
+    if reports_dir is not None:
+        hashes.update(input_entries(reports_dir / b.id / EDITIONS))
     hashes.update(code)
     return hashes
 

@@ -24,7 +24,7 @@ from ..data import topics
 
 ENTRY_KEYS = {"id", "notebook", "parameters"}
 TOP_KEYS = {"defaults", "briefings"}
-SET_BY_BUILD = {"data_dir", "figures_dir", "previous_facts", "facts_file"}
+SET_BY_BUILD = {"data_dir", "figures_dir", "previous_facts", "facts_file", "editions_dir"}
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 class ConfigError(Exception):
     """The list of briefings is wrong; ``problems`` say where."""

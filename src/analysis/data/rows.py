@@ -37,7 +37,7 @@ TABLES = {"policy": "policies", "target": "targets", "outcome": "outcomes"}
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "policies": ("id", "title_en", "title_zh", "issuer", "doc_number", "issued", "period_start", "period_end",
-                 "level", "source_id", "note"),
+                 "level", "topics", "source_id", "note"),
     "targets": ("id", "policy_id", "metric", "description_en", "description_zh", "comparator", "target_value",
                 "target_max", "unit", "baseline_value", "baseline_date", "deadline", "sector", "scope",
                 "source_id", "as_printed", "note", "binding", "follows"),

@@ -62,10 +62,12 @@ class Briefing(BriefingCharts, BriefingTables):
         compare_to: Path | str | None = None,
         previous_facts: Path | str | None = None,
         facts_file: Path | str | None = None,
+        editions_dir: Path | str | None = None,
     ) -> None:
-        """``compare_to``: a facts.json (or its folder) to compare with; otherwise ``previous_facts``, the
-        snapshot of this briefing's last build, set by the build. ``facts_file``: where to save this
-        briefing's own snapshot (the build sets it beside the HTML)."""
+        """``compare_to``: a facts.json (or its folder) to compare with; otherwise the last published
+        edition in ``editions_dir`` (``analysis.report.editions``), else ``previous_facts``, the snapshot of
+        this briefing's last build; the build sets both. ``facts_file``: where to save this briefing's own
+        snapshot (the build sets it beside the HTML)."""
         from ..data.loading import load
         from ..status import target_status
         from .charts import LANGUAGES
@@ -106,7 +108,7 @@ class Briefing(BriefingCharts, BriefingTables):
         self._also: dict[tuple[str, str], list[str]] = {}
         for c in self.ds.citations.itertuples(index=False):
             self._also.setdefault((str(c.table), str(c.row_id)), []).append(str(c.source_id))
-        self.facts, self.baseline = self._snapshot(compare_to, previous_facts)
+        self.facts, self.baseline = self._snapshot(compare_to, previous_facts, editions_dir)
         if facts_file:
             from ..files import document_date, write_atomic
             from .downloads import write as write_downloads
@@ -115,11 +117,16 @@ class Briefing(BriefingCharts, BriefingTables):
             # Beside the facts, the data behind the briefing for readers to download (the build names them).
             write_downloads(self, Path(facts_file).parent, document_date(self.as_of.isoformat()))
 
-    def _snapshot(self, compare_to: Path | str | None,
-                  previous_facts: Path | str | None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    def _snapshot(self, compare_to: Path | str | None, previous_facts: Path | str | None,
+                  editions_dir: Path | str | None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        from . import editions
+
         facts = take(self)
         if compare_to:
             return facts, snapshot.read(compare_to)  # what the analyst asked for, even if identical
+        decided, baseline = editions.baseline(facts, editions_dir)
+        if decided:  # the last published edition, not the last build
+            return facts, baseline
         if previous_facts and Path(previous_facts).exists():
             return facts, snapshot.baseline_for(facts, snapshot.read(previous_facts))
         return facts, None
@@ -185,12 +192,17 @@ class Briefing(BriefingCharts, BriefingTables):
         old = esc(cmp.old_as_of)
         same_day = " (an earlier build with the same status date)" if cmp.old_as_of == cmp.new_as_of else ""
         version = self.baseline.get("data_version")
+        heading = f"Since {old}"
         intro = (f"Compared with the briefing as of {old}{same_day}"
                  f"{f', data version {esc(version)}' if version else ''}: ")
+        if isinstance(edition := self.baseline.get("edition"), dict):  # a published edition, not a build
+            from .editions import since_words
+
+            heading, intro = (esc(t) for t in since_words(edition, cmp.old_as_of, version))
         if not cmp.changes:
-            return Html(f'<h2 id="since">Since {old}</h2><p>{intro}no target, status, figure or amount has '
+            return Html(f'<h2 id="since">{heading}</h2><p>{intro}no target, status, figure or amount has '
                         "changed.</p>")
-        parts = [f'<h2 id="since">Since {old}</h2><p>{intro}{count_text(len(cmp.changes), "change")}.</p>']
+        parts = [f'<h2 id="since">{heading}</h2><p>{intro}{count_text(len(cmp.changes), "change")}.</p>']
         for heading, kind, table in SECTIONS:
             changes = cmp.of(kind, table)
             if not changes:

@@ -69,6 +69,7 @@ class BriefingHTMLExporter(HTMLExporter):
             "as_of": meta.get("as_of") or params.get("as_of") or "",
             "document_date": document_date(meta.get("as_of") or params.get("as_of") or ""),
             "data_version": meta.get("data_version") or "",
+            "edition": meta.get("edition") or "",  # set by the build once an edition was published
             "id": meta.get("id") or "",  # set by the build: the page then links to its PDF and the front page
         }
         resources["briefing_css"] = (TEMPLATES / "briefing" / "briefing.css").read_text(encoding="utf-8")
