@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 KERNEL := industrial-internet
 DEB_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji poppler-utils libharfbuzz-subset0 chromium
 
-.PHONY: help setup system-packages validate check notebooks hooks charts reports publish bench lock fixtures test lab clean distclean
+.PHONY: help setup system-packages validate check notebooks hooks charts reports watch publish bench lock fixtures test lab clean distclean
 
 help: ## list the targets
 	@echo "Industrial Internet Policy Tracker"
@@ -74,6 +74,9 @@ charts: setup ## draw every chart for the shipped data into reports/figures/ (AS
 
 reports: setup ## build the briefings in reports/briefings.yml (HTML + PDF); skips what is up to date (ONLY="id ...", FORCE=1, JOBS=N)
 	@$(BIN)/analysis build $(if $(strip $(ONLY)),--only $(ONLY)) $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS))
+
+watch: setup ## build, then rebuild what is affected each time a CSV, notebook, template or briefings.yml is saved (Ctrl-C stops)
+	@$(BIN)/analysis build --watch $(if $(strip $(ONLY)),--only $(ONLY)) $(if $(JOBS),--jobs $(JOBS))
 
 publish: setup ## stamp each briefing's current build as its next edition (ONLY="id ...", DATE=YYYY-MM-DD, FORCE=1)
 	@$(BIN)/analysis publish $(if $(ONLY),--only $(ONLY)) $(if $(DATE),--date $(DATE)) $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS))

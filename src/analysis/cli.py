@@ -71,10 +71,22 @@ def _charts(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .build import Options, main_build
 
-    return main_build(Options(briefings_file=args.briefings, notebooks_dir=args.notebooks_dir,
-                              data_dir=args.data_dir, reports_dir=args.reports_dir,
-                              only=args.only or [], jobs=args.jobs, force=args.force,
-                              as_of=args.as_of.isoformat() if args.as_of else None, timeout=args.timeout))
+    opts = Options(briefings_file=args.briefings, notebooks_dir=args.notebooks_dir,
+                   data_dir=args.data_dir, reports_dir=args.reports_dir,
+                   only=args.only or [], jobs=args.jobs, force=args.force,
+                   as_of=args.as_of.isoformat() if args.as_of else None, timeout=args.timeout)
+    if args.watch:
+        from .build.watch import watch
+
+        def say(line: str) -> None:
+            print(line, flush=True)
+
+        try:
+            return watch(opts, say)
+        except KeyboardInterrupt:  # before the first build started
+            print("stopped watching", flush=True)
+            return 0
+    return main_build(opts)
 
 
 def _publish(args: argparse.Namespace) -> int:
@@ -290,6 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build the briefings listed in reports/briefings.yml into reports/<id>/.",
     )
     b.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    b.add_argument("--watch", action="store_true",
+                   help="after building, rebuild what is affected whenever a CSV, notebook, template or the list "
+                        "of briefings is saved, until Ctrl-C")
     _build_options(b, "build only these briefings")
     b.set_defaults(func=_build)
 
