@@ -104,7 +104,8 @@ def test_out_of_date_briefing_is_refused(project: Project) -> None:
     set_goal(project.data, "300000", "350000")
     result = project.publish()
     assert result.returncode == 1
-    assert f"cannot publish {ID}: it is out of date (data targets.csv changed since it was built)" in result.stdout
+    assert (f"cannot publish {ID}: it is out of date since it was built (target ii-plan-2018-2020-cloud-enterprises "
+            "changed)") in result.stdout
     assert "nothing was published" in result.stdout
     assert [p.name for p in project.editions.iterdir()] == ["1"]
 

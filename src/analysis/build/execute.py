@@ -22,6 +22,8 @@ from ..report.downloads import CSV_NAME, XLSX_NAME
 from ..report.editions import EDITIONS
 from ..report.editions import label as edition_label
 from .inputs import FACTS, NUMBERS
+from .warm import ENGINE
+from .warm import register as register_warm_engine
 
 if TYPE_CHECKING:
     from .spec import BriefingSpec
@@ -141,7 +143,10 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     if params.get("compare_to"):
         params["compare_to"] = str(Path(params["compare_to"]).resolve())
     try:
-        pm.execute_notebook(str(b.notebook), str(executed), parameters=params, kernel_name=KERNEL,
+        engine = None if os.environ.get("ANALYSIS_COLD_KERNELS") else ENGINE  # a new kernel each: for debugging
+        if engine:
+            register_warm_engine()
+        pm.execute_notebook(str(b.notebook), str(executed), parameters=params, kernel_name=KERNEL, engine_name=engine,
                             cwd=str(b.notebook.parent), progress_bar=False, log_output=False,
                             execution_timeout=job.timeout)
     except PapermillExecutionError as exc:

@@ -75,6 +75,17 @@ def _worker_init(parent: int) -> None:
         os._exit(1)
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
 def _descendants(pid: int) -> list[int]:
     """Every live process below ``pid`` (Linux /proc), children before their own children."""
     children: dict[int, list[int]] = {}
@@ -93,9 +104,13 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
-def _stop_descendants(grace: float = 5.0) -> None:
-    """Stop the workers and the kernels they started: TERM, then KILL what is left after ``grace`` s."""
+def _stop_descendants(grace: float = 5.0, *, kernels_only: bool = False) -> None:
+    """Stop the workers and the kernels they started: TERM, then KILL what is left after ``grace`` s.
+    ``kernels_only``: leave the workers (this process's own children) and stop what they started."""
     procs = _descendants(os.getpid())
+    if kernels_only:
+        workers = set(_children(os.getpid()))
+        procs = [p for p in procs if p not in workers]
     for pid in procs:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGTERM)
@@ -170,6 +185,8 @@ def run_all(todo: list[tuple[Job, dict[str, str], list[str]]], jobs: int, report
             futures = [pool.submit(build_one, job) for job, _, _ in todo]
             for future in as_completed(futures):
                 record(future.result())
+            # Each worker kept its kernel warm for the next briefing; none is left running after the build.
+            _stop_descendants(grace=2.0, kernels_only=True)
             pool.shutdown()
     except KeyboardInterrupt:
         if pool is not None:

@@ -85,7 +85,7 @@ def _refusal(b: BriefingSpec, opts: Options, code: dict[str, str], today: str, m
         return f"its last build failed or did not finish; {build_it}"
     _, hashes = planned(b, opts, code, today)
     if entry["inputs"] != hashes:
-        return f"it is out of date ({', '.join(changed(entry['inputs'], hashes))} changed since it was built); {build_it}"
+        return f"it is out of date since it was built ({'; '.join(changed(entry['inputs'], hashes))}); {build_it}"
     folder = opts.reports_dir / b.id
     missing = [name for name in (FACTS, f"{b.id}.pdf") if not (folder / name).is_file()]
     if missing:
