@@ -49,21 +49,10 @@ def build(opts: Options, say: Callable[[str], None] = print, *, locked: bool = F
         say(f"error: {opts.data_dir}: no {paths.DESCRIPTOR} there (is --data-dir the data package folder?)")
         say("nothing was built")
         return 1
-    try:
-        briefings = read_briefings(opts.briefings_file, opts.data_dir, opts.notebooks_dir)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            say(f"error: {problem}")
-        say("nothing was built")
+    picked = choose(opts, say, "nothing was built")
+    if picked is None:
         return 1
-    known = {b.id for b in briefings}
-    unknown = [i for i in opts.only if i not in known]
-    if unknown:
-        say(f"error: --only names unknown briefing(s): {', '.join(unknown)}{_near(unknown, known)} "
-            f"(known: {', '.join(sorted(known))})")
-        say("nothing was built")
-        return 1
-    chosen = [b for b in briefings if not opts.only or b.id in opts.only]
+    briefings, chosen = picked
 
     opts.reports_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -95,6 +84,27 @@ def planned(b: BriefingSpec, opts: Options, code: dict[str, str], today: str,
     params = dict(b.parameters)
     params["as_of"] = opts.as_of or params.get("as_of") or today
     return params, input_hashes(replace(b, parameters=params), opts.data_dir, code, package, opts.reports_dir)
+
+
+def choose(opts: Options, say: Callable[[str], None],
+           nothing: str) -> tuple[list[BriefingSpec], list[BriefingSpec]] | None:
+    """The list of briefings and those ``--only`` picks; ``None`` (after saying why, then ``nothing``) when
+    the list has errors or ``--only`` names an unknown id."""
+    try:
+        briefings = read_briefings(opts.briefings_file, opts.data_dir, opts.notebooks_dir)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            say(f"error: {problem}")
+        say(nothing)
+        return None
+    known = {b.id for b in briefings}
+    unknown = [i for i in opts.only if i not in known]
+    if unknown:
+        say(f"error: --only names unknown briefing(s): {', '.join(unknown)}{_near(unknown, known)} "
+            f"(known: {', '.join(sorted(known))})")
+        say(nothing)
+        return None
+    return briefings, [b for b in briefings if not opts.only or b.id in opts.only]
 
 
 def _near(unknown: list[str], known: set[str]) -> str:

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from ..files import write_atomic
 from ..report import editions, snapshot
-from .incremental import Options, build, code_hashes, planned
+from .incremental import Options, build, choose, code_hashes, planned
 from .inputs import FACTS, changed, read_manifest
 from .pool import lock_owner, lock_reports
-from .spec import BriefingSpec, ConfigError, read_briefings
+from .spec import BriefingSpec
 
 
 @dataclass
@@ -45,19 +45,10 @@ def publish(opts: PublishOptions, say: Callable[[str], None] = print) -> int:
     b_opts = replace(opts.build, reports_dir=opts.build.reports_dir.resolve(), data_dir=opts.build.data_dir.resolve(),
                      notebooks_dir=opts.build.notebooks_dir.resolve())
     published = opts.date or date.today().isoformat()
-    try:
-        briefings = read_briefings(b_opts.briefings_file, b_opts.data_dir, b_opts.notebooks_dir)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            say(f"error: {problem}")
-        say("nothing was published")
+    picked = choose(b_opts, say, "nothing was published")
+    if picked is None:
         return 1
-    known = {b.id for b in briefings}
-    unknown = [i for i in b_opts.only if i not in known]
-    if unknown:
-        say(f"error: --only names unknown briefing(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-        return 1
-    chosen = [b for b in briefings if not b_opts.only or b.id in b_opts.only]
+    _, chosen = picked
     if not b_opts.reports_dir.is_dir():
         say(f"error: {b_opts.reports_dir}: no reports folder; run 'analysis build' first")
         return 1
