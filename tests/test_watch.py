@@ -91,3 +91,26 @@ def test_only_data_notebook_and_template_saves_count() -> None:
     for path in ("data/.outcomes.csv.swp", "data/~lock.outcomes.csv#", "notebooks/.ipynb_checkpoints/b.ipynb",
                  "data/notes.txt"):
         assert not relevant(path), path
+
+
+def test_a_terminal_gets_a_live_line_below_the_build_lines() -> None:
+    import io
+
+    from analysis.build.live import LiveLine
+
+    now = [100.0]
+    out = io.StringIO()
+    live = LiveLine(out, clock=lambda: now[0], interval=3600)
+    live.say("building 4 briefing(s) with 2 job(s); one line as each finishes")
+    assert live.status() == "building: 0/4 done, 0:00 so far"
+    now[0] += 30
+    live.say("built    a in 29.0 s (outcome x changed) [1/4, about 90 s left]")
+    assert live.status() == "building: 1/4 done, 0:30 so far, about 1:30 left"
+    now[0] += 30
+    assert live.status() == "building: 1/4 done, 1:00 so far, about 1:00 left"  # it counts down between lines
+    live.say("built    d in 9.0 s (outcome x changed) [4/4]")
+    live.close()
+    text = out.getvalue()
+    assert "built    a in 29.0 s" in text and text.endswith("[4/4]\n")  # no live line left once all are done
+    plain = text.replace("\r\033[K", "\n")
+    assert "building: 1/4 done, 0:30 so far, about 1:30 left" in plain

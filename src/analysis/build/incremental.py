@@ -20,6 +20,7 @@ from ..data.reads import Package, read_package, slice_version
 from .execute import Job
 from .frontpage import DATA_PACKAGE, write_index
 from .inputs import CODE_DIR, changed, code_inputs, digest, input_hashes, read_manifest, save_manifest, selected
+from .live import LiveLine
 from .package import write_package
 from .pool import Outcome, clean_leftovers, lock_owner, lock_reports, run_all
 from .spec import BriefingSpec, ConfigError, read_briefings
@@ -184,12 +185,21 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
 
 
 def main_build(argv_opts: Options) -> int:
-    """Entry point used by the CLI; prints progress lines as they come."""
+    """Entry point used by the CLI; prints progress lines as they come, and on a terminal (not in CI) a
+    live line below them with the count and the time left (``analysis.build.live``)."""
+    live = LiveLine(sys.stdout) if sys.stdout.isatty() and not os.environ.get("CI") else None
+
     def say(line: str) -> None:
-        print(line, flush=True)
+        if live is not None:
+            live.say(line)
+        else:
+            print(line, flush=True)
 
     try:
         return build(argv_opts, say)
     except KeyboardInterrupt:  # before the briefings started: nothing was written
         print("interrupted: nothing was built", file=sys.stderr)
         return 130
+    finally:
+        if live is not None:
+            live.close()
