@@ -44,11 +44,18 @@ def watch(opts: Options, say: Callable[[str], None] = print, *, stop_after: int 
     if status == 130:
         return 130
     targets = [p for p in watched(opts) if p.exists()]
-    say(f"watching {', '.join(str(p) for p in targets)} for saves; Ctrl-C stops")
-    rounds = 0
+    rounds, announced = 0, False
     try:
-        for changes in file_events(*targets, watch_filter=lambda _change, path: relevant(path),
-                                   debounce=400, step=100, raise_interrupt=True):
+        # An empty set comes first, once the watcher runs: only then does "watching" promise anything (a save
+        # made between the build and that moment would otherwise be missed). Saves made during a build are
+        # kept by the watcher and come in the next set.
+        for changes in file_events(*targets, watch_filter=lambda _change, path: relevant(path), debounce=400,
+                                   step=100, rust_timeout=300, yield_on_timeout=True, raise_interrupt=True):
+            if not changes:
+                if not announced:
+                    say(f"watching {', '.join(str(p) for p in targets)} for saves; Ctrl-C stops")
+                    announced = True
+                continue
             say(f"saved: {_names(path for _, path in changes)}")
             status = build(opts, say)
             if status == 130:
