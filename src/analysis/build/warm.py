@@ -57,15 +57,17 @@ def kernel(name: str, cwd: str) -> Any:
 
 
 def _reset(km: Any, cwd: str, timeout: float) -> None:
-    """Wipe the kernel's namespace and state left by the last briefing, through a client of our own."""
-    from jupyter_client import BlockingKernelClient
+    """Wipe the kernel's namespace and state left by the last briefing, through a client of our own.
 
-    kc = BlockingKernelClient()
-    kc.load_connection_info(km.get_connection_info())
+    The client is the manager's own (it asks the manager whether the kernel lives): a bare client judges by
+    heartbeats, and a kernel just started on a busy machine may not have sent one yet."""
+    from jupyter_core.utils import run_sync
+
+    kc = km.client()
     kc.start_channels()
     try:
-        kc.wait_for_ready(timeout=timeout)
-        reply = kc.execute_interactive(RESET.format(cwd=cwd), store_history=False, timeout=timeout)
+        run_sync(kc.wait_for_ready)(timeout=timeout)
+        reply = run_sync(kc.execute_interactive)(RESET.format(cwd=cwd), store_history=False, timeout=timeout)
         if reply["content"].get("status") != "ok":
             raise RuntimeError(f"could not reset the kernel: {reply['content'].get('evalue', '')}")
     finally:
