@@ -122,17 +122,25 @@ def _add_source(args: argparse.Namespace) -> int:
         added = add_source(args.data_dir, {k: v for k, v in values.items() if v is not None},
                            snapshot=args.snapshot, archive=args.archive)
     except AddError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        print("nothing was written", file=sys.stderr)
-        return 1
-    print(f"added source {args.id!r} to {_shown(args.data_dir / 'sources.csv')} (line {added.line})")
-    for note in added.notes:
-        print(f"  {note}")
+        return _not_written(exc.problems)
+    _say_added(f"source {args.id!r}", args.data_dir / "sources.csv", added.line, added.notes)
     if added.snapshot:
         print(f"saved its text as {_shown(added.snapshot)}")
     print("next: cite it (source_id) from a policy, target, investment or outcome row, then run 'make validate'")
     return 0
+
+
+def _not_written(problems: list[str]) -> int:
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    print("nothing was written", file=sys.stderr)
+    return 1
+
+
+def _say_added(what: str, path: Path, line: int, notes: list[str]) -> None:
+    print(f"added {what} to {_shown(path)} (line {line})")
+    for note in notes:
+        print(f"  {note}")
 
 
 _NEXT = {
@@ -150,13 +158,8 @@ def _add(args: argparse.Namespace) -> int:
     try:
         added = add_row(args.data_dir, args.kind, given, ask=input if sys.stdin.isatty() else None)
     except AddError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        print("nothing was written", file=sys.stderr)
-        return 1
-    print(f"added {args.kind} {added.values['id']!r} to {_shown(added.path)} (line {added.line})")
-    for note in added.notes:
-        print(f"  {note}")
+        return _not_written(exc.problems)
+    _say_added(f"{args.kind} {added.values['id']!r}", added.path, added.line, added.notes)
     print(_NEXT[args.kind].format(id=added.values["id"]))
     return 0
 

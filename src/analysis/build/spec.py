@@ -21,17 +21,14 @@ from typing import Any
 
 from .. import paths
 from ..data import topics
+from ..data.problems import ProblemsError
 
 ENTRY_KEYS = {"id", "notebook", "parameters"}
 TOP_KEYS = {"defaults", "briefings"}
 SET_BY_BUILD = {"data_dir", "figures_dir", "previous_facts", "facts_file", "editions_dir"}
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-class ConfigError(Exception):
+class ConfigError(ProblemsError):
     """The list of briefings is wrong; ``problems`` say where."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

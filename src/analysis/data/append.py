@@ -16,16 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import write_atomic
+from .problems import ProblemsError
 
 BOM = b"\xef\xbb\xbf"
 
 
-class AddError(Exception):
+class AddError(ProblemsError):
     """The row was not added; ``problems`` say why, one line each."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,14 @@ class Problem:
         return f"{self.file}:{self.line}:{self.column}: {prefix}{self.message}"
 
 
+class ProblemsError(Exception):
+    """Something was refused; ``problems`` say why, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
 class DataError(Exception):
     """Raised by ``load`` when the data has errors; ``problems`` lists them all."""
 
