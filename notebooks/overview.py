@@ -9,6 +9,7 @@ data_dir = None  # None: the project's data/
 figures_dir = None  # where the build saves the charts; None: not saved
 compare_to = None  # a facts.json from an earlier build to compare with; None: this briefing's last build
 previous_facts = None  # set by the build: the last build's facts.json
+previous_figures = None  # set by the build: the last build's charts (unchanged ones are copied, not drawn)
 facts_file = None  # set by the build: where this briefing's facts.json goes
 editions_dir = None  # set by the build: the published editions (reports/<id>/editions)
 
@@ -18,8 +19,8 @@ from analysis.report.overview import by_year, money_by_period
 
 b = Briefing(title=title, policies=policies, as_of=as_of, language=language,
              due_window_months=due_window_months, data_dir=data_dir, figures_dir=figures_dir,
-             compare_to=compare_to, previous_facts=previous_facts, facts_file=facts_file,
-             editions_dir=editions_dir)
+             previous_figures=previous_figures, compare_to=compare_to, previous_facts=previous_facts,
+             facts_file=facts_file, editions_dir=editions_dir)
 
 # %%
 b.since()

@@ -105,7 +105,7 @@ def test_build_writes_notebook_html_pdf_and_index(built) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["facts.json", "figures", f"{ID}.csv", f"{ID}.html", f"{ID}.ipynb",
                                                     f"{ID}.pdf", f"{ID}.xlsx", "source-numbers.json"]
     assert sorted(p.name for p in (out / "figures").iterdir()) == [  # this policy has money and outcomes
-        "investments.png", "investments.svg", "progress.png", "progress.svg", "timeline.png", "timeline.svg"]
+        ".made-from.json", "investments.png", "investments.svg", "progress.png", "progress.svg", "timeline.png", "timeline.svg"]
     index = (built["reports"] / "index.html").read_text(encoding="utf-8")
     assert f'href="{ID}/{ID}.pdf"' in index and "2026-11-23" in index
     assert re.search(rf"built    {ID} in \d+\.\d s \(no earlier build\)", first.stdout)
@@ -309,3 +309,19 @@ def test_an_ad_hoc_list_keeps_the_other_briefings_on_the_front_page(tmp_path: Pa
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert 'href="first/first.html"' in index and 'href="second/second.html"' in index
     assert "Its last build failed" not in index
+
+
+def test_the_longest_briefings_start_first() -> None:
+    """Two workers finish soonest when no long briefing starts last: jobs start in order of the time they
+    took last time, longest first, and a briefing never built counts as long."""
+    from analysis.build.execute import Job
+    from analysis.build.pool import longest_first
+    from analysis.build.spec import BriefingSpec
+
+    def job(bid: str) -> tuple[Job, dict[str, str], list[str]]:
+        spec = BriefingSpec(bid, NOTEBOOKS_DIR / "briefing.ipynb", {})
+        return Job(spec, {}, FIXTURE_DATA, Path("reports"), "v", 60), {}, []
+
+    manifest = {"a": {"seconds": 4.0}, "b": {"seconds": 19.5}, "c": {"seconds": 6}, "d": {"inputs": None}}
+    todo = [job(i) for i in ("a", "b", "c", "d", "e")]
+    assert [j.briefing.id for j in longest_first(todo, manifest)] == ["d", "e", "b", "c", "a"]

@@ -193,5 +193,15 @@ def test_an_incremental_build_equals_a_forced_one(tmp_path: Path) -> None:
         for ext in ("html", "pdf", "csv", "xlsx"):
             name = f"{bid}/{bid}.{ext}"
             assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "forced" / name).read_bytes(), name
+        # The chart files too: the incremental build copied the unchanged ones from its last build, the
+        # forced one drew every chart again.
+        charts = sorted(p.name for p in (tmp_path / "inc" / bid / "figures").iterdir())
+        assert charts == sorted(p.name for p in (tmp_path / "forced" / bid / "figures").iterdir())
+        for name in charts:
+            inc, forced_file = (tmp_path / d / bid / "figures" / name for d in ("inc", "forced"))
+            assert inc.read_bytes() == forced_file.read_bytes(), f"{bid}/figures/{name}"
+    reused = {d: json.loads((tmp_path / d / "a" / "a.ipynb").read_text(encoding="utf-8"))["metadata"]["papermill"]
+              ["parameters"]["previous_figures"] for d in ("inc", "forced")}
+    assert reused["inc"] == str((tmp_path / "inc" / "a" / "figures").resolve()) and reused["forced"] is None
     html = (tmp_path / "inc" / "a" / "a.html").read_text(encoding="utf-8")
     assert "301 factories" in html and "300 factories" in html  # the figure, and "Since" says what it was

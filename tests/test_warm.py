@@ -67,3 +67,42 @@ def test_a_kernel_that_dies_is_replaced(tmp_path: Path) -> None:
     assert pids["after"] != pids["crash"]  # a new kernel for the briefing after the crash
     leftover = subprocess.run(["pgrep", "-f", f"ipykernel.*{tmp_path}"], capture_output=True, text=True)
     assert leftover.stdout.strip() == ""
+
+
+FLAKY_LAUNCHER = """import os, sys
+flag = os.environ["FLAKY_FLAG"]
+if not os.path.exists(flag):  # the first start dies, as a kernel whose port another kernel took
+    open(flag, "w").close()
+    sys.exit(1)
+os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *sys.argv[1:]])
+"""
+
+RUN_ONE = """import sys
+import papermill as pm
+from analysis.build.warm import ENGINE, register
+register()
+pm.execute_notebook(sys.argv[1], sys.argv[2], kernel_name="flaky", engine_name=ENGINE, progress_bar=False)
+"""
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path: Path) -> None:
+    """Two workers starting kernels at once can hand both the same free port, and one kernel dies before
+    it answers; the warm engine starts a new one rather than failing the briefing."""
+    import nbformat
+
+    spec = tmp_path / "jupyter" / "kernels" / "flaky"
+    spec.mkdir(parents=True)
+    (tmp_path / "launcher.py").write_text(FLAKY_LAUNCHER, encoding="utf-8")
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, str(tmp_path / "launcher.py"), "-f", "{connection_file}"],
+        "display_name": "flaky", "language": "python"}), encoding="utf-8")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    flag = tmp_path / "died-once"
+    result = subprocess.run([sys.executable, "-c", RUN_ONE, str(tmp_path / "in.ipynb"), str(tmp_path / "out.ipynb")],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                            env={**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter"), "FLAKY_FLAG": str(flag)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert flag.exists()  # the first kernel did die
+    out = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert out.cells[0].outputs[0]["text"].strip() == "42"

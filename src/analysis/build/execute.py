@@ -41,6 +41,7 @@ class Result:
     outputs: list[str] = field(default_factory=list)
     pages: int = 0  # of the PDF
     changed: bool = False  # whether the page a reader gets differs from the one it replaced
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step: run, html, pdf, publish
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Job:
     reports_dir: Path
     data_version: str
     timeout: int
+    reuse_charts: bool = True  # copy chart files drawn from the same data by the last build (not with --force)
 
 
 def _first_line(source: str) -> str:
@@ -138,10 +140,23 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     if "facts_file" in b.declared:  # a notebook that keeps snapshots
         params["previous_facts"] = str(previous.resolve()) if previous.exists() else None
         params["facts_file"] = str(work / FACTS)
+    if "previous_figures" in b.declared:  # a notebook that can reuse the last build's unchanged charts
+        figures = job.reports_dir / b.id / "figures"
+        params["previous_figures"] = str(figures.resolve()) if job.reuse_charts and figures.is_dir() else None
     if "editions_dir" in b.declared:  # and compares with the last published edition
         params["editions_dir"] = str(editions_dir.resolve())
     if params.get("compare_to"):
         params["compare_to"] = str(Path(params["compare_to"]).resolve())
+    phases: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        phases[name] = now - mark
+        mark = now
+
+    lap("start")
     try:
         engine = None if os.environ.get("ANALYSIS_COLD_KERNELS") else ENGINE  # a new kernel each: for debugging
         if engine:
@@ -155,6 +170,7 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
         evalue = exc.evalue.strip().splitlines()[0] if exc.evalue.strip() else ""
         return Result(b.id, False, time.perf_counter() - start, f"{where} raised {exc.ename}: {evalue}")
 
+    lap("run")
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["briefing"] = {"id": b.id, "title": params.get("title") or b.id, "as_of": params["as_of"],
                                "data_version": job.data_version, "edition": _edition_line(work / FACTS, editions_dir)}
@@ -167,12 +183,16 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     except OSError:
         changed = True
     (work / f"{b.id}.html").write_text(html, encoding="utf-8")
+    lap("html")
     pdf, pages = render_pdf(html)
     (work / f"{b.id}.pdf").write_bytes(pdf)
+    lap("pdf")
     outputs = _publish(work, job.reports_dir / b.id, b.id)
     failed = job.reports_dir / FAILED / f"{b.id}.ipynb"
     failed.unlink(missing_ok=True)
-    return Result(b.id, True, time.perf_counter() - start, outputs=outputs, pages=pages, changed=changed)
+    lap("publish")
+    return Result(b.id, True, time.perf_counter() - start, outputs=outputs, pages=pages, changed=changed,
+                  phases=phases)
 
 
 def _edition_line(facts_file: Path, editions_dir: Path) -> str:

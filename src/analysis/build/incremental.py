@@ -120,6 +120,15 @@ def _near(unknown: list[str], known: set[str]) -> str:
 
 def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[BriefingSpec], started: float,
                   say: Callable[[str], None]) -> int:
+    timings: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        timings[name] = now - mark
+        mark = now
+
     clean_leftovers(opts.reports_dir)
     manifest = read_manifest(opts.reports_dir)
     code = code_hashes()
@@ -139,8 +148,10 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
         if not outputs_present and entry:
             reasons = ["outputs missing"]
         version = slice_version(package, selected(b))  # what the briefing cites: a hash of what it reads
-        todo.append((Job(b, params, opts.data_dir, opts.reports_dir, version, opts.timeout), hashes, reasons))
+        todo.append((Job(b, params, opts.data_dir, opts.reports_dir, version, opts.timeout, reuse_charts=not opts.force),
+                     hashes, reasons))
 
+    lap("plan")
     outcome = Outcome()
     if todo:
         # Validate only when there is work: an up-to-date build stays well under half a second.
@@ -167,12 +178,17 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
                 entry["last_inputs"] = entry.get("inputs") or entry.get("last_inputs")  # to say what changed
                 entry["inputs"] = None
         save_manifest(opts.reports_dir, manifest)
+        lap("check")
         jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(todo)))
         say(f"building {len(todo)} briefing(s) with {jobs} job(s); one line as each finishes")
         outcome = run_all(todo, jobs, opts.reports_dir, manifest, say)
+        lap("briefings")
     if todo or not (opts.reports_dir / DATA_PACKAGE).exists():
         write_package(opts.data_dir, opts.reports_dir)  # the data the briefings were built from, to download
     write_index(opts.reports_dir, briefings, read_manifest(opts.reports_dir), slice_version(package, None))
+    lap("index")
+    if os.environ.get("ANALYSIS_TIMINGS"):
+        say("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
     if outcome.interrupted:
         return 130
     built = len(todo) - outcome.failures

@@ -144,6 +144,17 @@ def _left(seconds: float) -> str:
     return f"about {round(seconds)} s left" if seconds < 90 else f"about {round(seconds / 60)} min left"
 
 
+def longest_first(todo: list[tuple[Job, dict[str, str], list[str]]], manifest: dict[str, Any]) -> list[Job]:
+    """The jobs in the order to start them: those that took longest last time first (a briefing never
+    built before counts as long), so that no long briefing starts last and keeps the others waiting."""
+    def took(job: Job) -> float:
+        seconds = manifest.get(job.briefing.id, {}).get("seconds")
+        return float(seconds) if isinstance(seconds, (int, float)) else float("inf")
+
+    jobs = [job for job, _, _ in todo]
+    return sorted(jobs, key=took, reverse=True)  # stable: equal times keep the list's order
+
+
 def run_all(todo: list[tuple[Job, dict[str, str], list[str]]], jobs: int, reports_dir: Path,
             manifest: dict[str, Any], say: Callable[[str], None]) -> Outcome:
     """Build every job. Each line ends with the count so far and an estimate of the time left. Ctrl-C
@@ -164,10 +175,14 @@ def run_all(todo: list[tuple[Job, dict[str, str], list[str]]], jobs: int, report
             out.changed.append(result.id)
         if result.ok:
             manifest[result.id] = {"inputs": hashes_of[result.id], "as_of": params_of[result.id]["as_of"],
-                                   "title": params_of[result.id].get("title", result.id), "pdf_pages": result.pages}
+                                   "title": params_of[result.id].get("title", result.id), "pdf_pages": result.pages,
+                                   "seconds": round(result.seconds, 2)}  # to start the longest first next time
             save_manifest(reports_dir, manifest)
             same = "" if result.changed else "; content unchanged"
-            say(f"built    {result.id} in {result.seconds:.1f} s ({why[result.id]}{same}){where}")
+            split = ""
+            if os.environ.get("ANALYSIS_TIMINGS"):  # where the time went, for whoever tunes the build
+                split = " {" + ", ".join(f"{k} {v:.1f} s" for k, v in result.phases.items()) + "}"
+            say(f"built    {result.id} in {result.seconds:.1f} s ({why[result.id]}{same}){split}{where}")
         else:
             out.failures += 1  # the manifest does not claim it current, so the next build retries
             say(f"FAILED   {result.id} ({why[result.id]}): {result.message}{where}")
@@ -182,7 +197,7 @@ def run_all(todo: list[tuple[Job, dict[str, str], list[str]]], jobs: int, report
                 record(build_one(job))
         else:
             pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(),))
-            futures = [pool.submit(build_one, job) for job, _, _ in todo]
+            futures = [pool.submit(build_one, job) for job in longest_first(todo, manifest)]
             for future in as_completed(futures):
                 record(future.result())
             # Each worker kept its kernel warm for the next briefing; none is left running after the build.

@@ -25,7 +25,7 @@ from ..data.problems import ProblemsError
 
 ENTRY_KEYS = {"id", "notebook", "parameters"}
 TOP_KEYS = {"defaults", "briefings"}
-SET_BY_BUILD = {"data_dir", "figures_dir", "previous_facts", "facts_file", "editions_dir"}
+SET_BY_BUILD = {"data_dir", "figures_dir", "previous_figures", "previous_facts", "facts_file", "editions_dir"}
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 class ConfigError(ProblemsError):
     """The list of briefings is wrong; ``problems`` say where."""

@@ -74,6 +74,30 @@ def _reset(km: Any, cwd: str, timeout: float) -> None:
         kc.stop_channels()
 
 
+STARTS = 3  # attempts at starting a kernel that dies while it starts
+
+
+def ready(name: str, cwd: str, timeout: float) -> Any:
+    """This process's kernel ``name``, started if needed and reset for the next briefing.
+
+    A kernel can die while it starts: jupyter_client picks free ports, releases them and hands them to
+    the kernel, and another kernel starting at the same moment (the other build worker) may take one
+    first (jupyter_client issues 154 and 276). A new kernel gets new ports, so up to ``STARTS`` are tried
+    before the briefing fails."""
+    from jupyter_core.utils import run_sync
+
+    attempt = 1
+    while True:
+        km = kernel(name, cwd)
+        try:
+            _reset(km, cwd, timeout)
+            return km
+        except RuntimeError:
+            if attempt >= STARTS or run_sync(km.is_alive)():
+                raise  # a live kernel that cannot reset, or one that dies every time: the briefing fails
+            attempt += 1
+
+
 def shutdown() -> None:
     """Stop this process's kernels (at exit, and when a build ends)."""
     from jupyter_core.utils import run_sync
@@ -104,8 +128,7 @@ def _engine() -> type:
                                      execution_timeout: int | None = None, **kwargs: Any) -> Any:
             cwd = os.getcwd()  # papermill runs the engine inside the notebook's working folder
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-            km = kernel(kernel_name, cwd)
-            _reset(km, cwd, start_timeout)
+            km = ready(kernel_name, cwd, start_timeout)
             client = PapermillNotebookClient(nb_man, km=km, **merge_kwargs(
                 kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
                 log=logger, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file))

@@ -59,6 +59,7 @@ class Briefing(BriefingCharts, BriefingTables):
         due_window_months: int = 12,
         data_dir: Path | str | None = None,
         figures_dir: Path | str | None = None,
+        previous_figures: Path | str | None = None,
         compare_to: Path | str | None = None,
         previous_facts: Path | str | None = None,
         facts_file: Path | str | None = None,
@@ -67,7 +68,9 @@ class Briefing(BriefingCharts, BriefingTables):
         """``compare_to``: a facts.json (or its folder) to compare with; otherwise the last published
         edition in ``editions_dir`` (``analysis.report.editions``), else ``previous_facts``, the snapshot of
         this briefing's last build; the build sets both. ``facts_file``: where to save this briefing's own
-        snapshot (the build sets it beside the HTML)."""
+        snapshot (the build sets it beside the HTML). ``previous_figures``: the charts of this briefing's
+        last build; a chart drawn from the same data and code is copied from there rather than drawn
+        again (the build sets it, except with ``--force``)."""
         from ..data.loading import load
         from ..status import target_status
         from .charts import LANGUAGES
@@ -96,11 +99,12 @@ class Briefing(BriefingCharts, BriefingTables):
         self.later_policies = [p for p in selected if p not in issued]
         """Selected policies issued after the status date: not shown, only counted."""
         self.figures_dir = Path(figures_dir) if figures_dir else None
+        self.previous_figures = Path(previous_figures) if previous_figures else None
         self.status = target_status(self.ds, self.as_of, due_window_months)
         # The version it cites covers exactly the rows it reads (analysis.data.reads), as the build hashes them.
         self.data_version = slice_version(read_package(Path(data_dir) if data_dir else paths.DATA_DIR),
                                           None if policies in ("all", None) else selected)
-        self.ds = replace(self.ds, version=self.data_version)  # the charts' source lines cite it too
+        self.ds = replace(self.ds, version=self.data_version)  # what the page cites
         self.citations = Citations(kept=_read_numbers(previous_facts))
         self.numbers_file = Path(facts_file).parent / NUMBERS if facts_file else None
         grades = dict(zip(self.ds.sources["id"], self.ds.sources["grade"].astype(str), strict=True))

@@ -95,7 +95,7 @@ def investments(ds: Dataset, *, currency: str = "CNY", policies: list[str] | Non
         note = ("'driven' is investment mobilised, not state spending.")
         if len(other):
             note += f" {len(other)} amount(s) in other currencies not shown (no sourced exchange rate)."
-        source_line(fig, ds, note)
+        source_line(fig, note)
     return fig
 
 
@@ -145,7 +145,7 @@ def progress(ds: Dataset, status: pd.DataFrame, *, policies: list[str] | None = 
             axes[0, 0].set_axis_off()
         fig.suptitle(title or f"Reported progress against {count_text(n, 'numeric target')}", x=0.01, ha="left",
                      fontsize=11, fontweight="bold")
-        source_line(fig, ds, "Dashed line: the target; dotted: its deadline; ringed: the figure that decided "
+        source_line(fig, "Dashed line: the target; dotted: its deadline; ringed: the figure that decided "
                              "the status.")
     return fig
 

@@ -34,6 +34,7 @@ class BriefingCharts:
     targets: pd.DataFrame
     investments: pd.DataFrame
     figures_dir: object
+    previous_figures: object  # the last build's charts: files reused where a chart is unchanged
 
     # Also from Briefing: row_sources(table, row_id, source_id).
 
@@ -45,16 +46,17 @@ class BriefingCharts:
         import matplotlib
         import matplotlib.pyplot as plt
 
-        from .style import house_style, save_figure
+        from .style import chart_key, house_style, save_figure
         from .svg import inline_svg, tooltips
 
-        if self.figures_dir is not None:
-            save_figure(fig, Path(str(self.figures_dir)), name)
         buffer = io.StringIO()
         # Inline charts keep their text as text: selectable in the PDF, read by screen readers, and far
         # quicker for WeasyPrint to lay out than thousands of glyph outlines. The saved files keep paths.
         with house_style(), matplotlib.rc_context({"svg.fonttype": "none"}):
             fig.savefig(buffer, format="svg", metadata={"Date": None})
+        if self.figures_dir is not None:
+            save_figure(fig, Path(str(self.figures_dir)), name, key=chart_key(buffer.getvalue()),
+                        reuse=self.previous_figures)
         tips = tooltips(fig)
         plt.close(fig)
         prefix = f"chart-{name}"

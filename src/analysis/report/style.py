@@ -148,15 +148,60 @@ def house_style() -> Iterator[None]:
         yield
 
 
-def save_figure(fig: Figure, directory: Path | str, name: str) -> list[Path]:
-    """Write ``name.svg`` (text as paths) and ``name.png`` (200 dpi) atomically; return both paths."""
-    from ..files import replacing
+FILE_FORMATS: tuple[tuple[str, dict], ...] = (("svg", {"metadata": {"Date": None}}), ("png", {"dpi": 200}))
+MADE_FROM = ".made-from.json"
+"""In a folder of saved charts: for each chart's name, the hash of what its files were drawn from."""
+
+
+def chart_key(drawn: str) -> str:
+    """What a chart's files depend on: ``drawn`` (the chart as matplotlib's SVG with text as text, which
+    holds every mark, label and colour), how the files are written, matplotlib's version and this module
+    (the house style). Equal keys, equal files."""
+    import hashlib
+
+    import matplotlib
+
+    h = hashlib.sha256()
+    for part in (drawn, repr(FILE_FORMATS), matplotlib.__version__, Path(__file__).read_text(encoding="utf-8")):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _made_from(directory: Path) -> dict[str, str]:
+    import json
+
+    try:
+        data = json.loads((directory / MADE_FROM).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_figure(fig: Figure, directory: Path | str, name: str, *, key: str | None = None,
+                reuse: Path | str | None = None) -> list[Path]:
+    """Write ``name.svg`` (text as paths) and ``name.png`` (200 dpi) atomically; return both paths.
+
+    With ``key`` (``chart_key``) the key is recorded in the folder's ``.made-from.json``; with ``reuse`` too
+    (the folder of an earlier build), files drawn there from the same key are copied instead of drawn
+    again: drawing them is most of the cost of a chart, and an edit to one row leaves most charts as
+    they were."""
+    import json
+
+    from ..files import replacing, write_atomic
 
     directory = Path(directory)
-    written = []
-    for ext, kwargs in (("svg", {"metadata": {"Date": None}}), ("png", {"dpi": 200})):
-        final = directory / f"{name}.{ext}"
-        with replacing(final, suffix=f".{ext}") as tmp, house_style():
-            fig.savefig(tmp, format=ext, **kwargs)
-        written.append(final)
-    return written
+    finals = [directory / f"{name}.{ext}" for ext, _ in FILE_FORMATS]
+    earlier = Path(reuse) if reuse else None
+    if key and earlier and _made_from(earlier).get(name) == key and all((earlier / f.name).is_file() for f in finals):
+        for final in finals:
+            write_atomic(final, (earlier / final.name).read_bytes())
+    else:
+        for final, (ext, kwargs) in zip(finals, FILE_FORMATS, strict=True):
+            with replacing(final, suffix=f".{ext}") as tmp, house_style():
+                fig.savefig(tmp, format=ext, **kwargs)
+    if key:
+        keys = _made_from(directory)
+        keys[name] = key
+        write_atomic(directory / MADE_FROM, (json.dumps(keys, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+    return finals

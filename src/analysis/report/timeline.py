@@ -142,10 +142,13 @@ def policy_label(title_en: str, title_zh: str | None, language: str, lines: int 
     return "\n".join(wrap(title_en, LABEL_WIDTH))
 
 
-def source_line(fig: Figure, ds: Dataset, extra: str = "") -> None:
-    """The chart's source, in small type at its foot."""
-    text = (f"Source: Industrial Internet Policy Tracker, data version {ds.version}; "
-            f"each fact cited in the briefing.{(' ' + extra) if extra else ''}")
+def source_line(fig: Figure, extra: str = "") -> None:
+    """The chart's source, in small type at its foot.
+
+    It names no data version: the page around the chart states the version once, and a chart whose marks
+    did not change keeps the same bytes when another row changes, so the build can reuse its saved files
+    (``style.save_figure``)."""
+    text = f"Source: Industrial Internet Policy Tracker; each fact cited in the briefing.{(' ' + extra) if extra else ''}"
     fig.text(0.01, 0.005, textwrap.fill(text, int(fig.get_figwidth() * 14.5)), ha="left", va="bottom", fontsize=TEXT,
              color=MUTED)
 
@@ -283,7 +286,7 @@ def timeline(ds: Dataset, status: pd.DataFrame, as_of: date, *, policies: list[s
         head = title or (f"{what} of this policy, by deadline and status" if per_target and len(pol) == 1
                          else f"{what} in {count_text(len(pol), 'policy', 'policies')}, by deadline and status")
         fig.suptitle(head, x=0.01, ha="left", fontsize=11, fontweight="bold", y=1 - 0.1 / fig_h, va="top")
-        source_line(fig, ds, f"Status as of {as_of.isoformat()}.")
+        source_line(fig, f"Status as of {as_of.isoformat()}.")
     return fig
 
 
