@@ -210,7 +210,7 @@ def table(results: dict) -> str:
     ratios = []
     if "build" in results and "limit" in results:
         ratios.append(f"build / limit = {results['build']['median'] / results['limit']['median']:.2f}"
-                      "  (target <= 1.5)")
+                      "  (target <= 1.0)")
     if "naive" in results and "build" in results:
         ratios.append(f"naive / build = {results['naive']['median'] / results['build']['median']:.2f}"
                       "  (target >= 3)")

@@ -57,6 +57,21 @@ def test_charts_are_inline_svg_with_text_a_name_and_a_caption(one: Briefing) -> 
     assert len(ids) == len(set(ids)) and all(i.startswith("chart-timeline") for i in ids)
 
 
+def test_charts_are_slim_for_the_pdf_renderer(everything: Briefing) -> None:
+    """matplotlib's wrappers and style attributes are gone (WeasyPrint parses each style attribute as a
+    style sheet), while what is pointed at keeps its id: clip paths, markers, tooltips."""
+    for svg in _svgs(str(everything.progress_chart())) + _svgs(str(everything.timeline())):
+        ids = {el.get("id") for el in svg.iter() if el.get("id")}
+        text = ET.tostring(svg, encoding="unicode")
+        pointed = set(re.findall(r"url\(#([^)]+)\)", text)) | set(re.findall(r'href="#([^"]+)"', text))
+        assert pointed and pointed <= ids  # every reference still resolves
+        assert not [el for el in svg.iter() if el.get("style")]  # all presentation attributes now
+        bare = [el for el in svg.iter(f"{NS}g") if set(el.attrib) <= {"id"} and el.find(f"{NS}title") is None]
+        assert bare == []
+        assert svg.find(f"{NS}defs/{NS}style") is None and svg.get("stroke-linecap") == "butt"
+        assert any(el.get("fill") for el in svg.iter(f"{NS}path"))
+
+
 def test_a_lane_and_a_tooltip_per_target(one: Briefing) -> None:
     targets = one.targets
     (svg,) = _svgs(str(one.timeline()))
