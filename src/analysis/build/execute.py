@@ -22,6 +22,7 @@ from ..report.downloads import CSV_NAME, XLSX_NAME
 from ..report.editions import EDITIONS
 from ..report.editions import label as edition_label
 from .inputs import FACTS, NUMBERS
+from .laps import Laps
 from .warm import ENGINE
 from .warm import register as register_warm_engine
 
@@ -147,15 +148,8 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
         params["editions_dir"] = str(editions_dir.resolve())
     if params.get("compare_to"):
         params["compare_to"] = str(Path(params["compare_to"]).resolve())
-    phases: dict[str, float] = {}
-    mark = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal mark
-        now = time.perf_counter()
-        phases[name] = now - mark
-        mark = now
-
+    laps = Laps()
+    lap = laps.lap
     lap("start")
     try:
         engine = None if os.environ.get("ANALYSIS_COLD_KERNELS") else ENGINE  # a new kernel each: for debugging
@@ -192,7 +186,7 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     failed.unlink(missing_ok=True)
     lap("publish")
     return Result(b.id, True, time.perf_counter() - start, outputs=outputs, pages=pages, changed=changed,
-                  phases=phases)
+                  phases=laps.seconds)
 
 
 def _edition_line(facts_file: Path, editions_dir: Path) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..files import write_atomic
+from ..files import read_json_object, write_atomic
 from ..report.text import STATUS_TEXT
 from ..status import STATUSES
 from .inputs import FACTS
@@ -120,11 +119,7 @@ def _period_key(end: int | None) -> str:
 
 
 def _read_facts(folder: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((folder / FACTS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return read_json_object(folder / FACTS)
 
 
 def _row(reports_dir: Path, bid: str, title: str, entry: dict[str, Any]) -> Row:

@@ -20,6 +20,7 @@ from ..data.reads import Package, read_package, slice_version
 from .execute import Job
 from .frontpage import DATA_PACKAGE, write_index
 from .inputs import CODE_DIR, changed, code_inputs, digest, input_hashes, read_manifest, save_manifest, selected
+from .laps import Laps
 from .live import LiveLine
 from .package import write_package
 from .pool import Outcome, clean_leftovers, lock_owner, lock_reports, run_all
@@ -120,14 +121,8 @@ def _near(unknown: list[str], known: set[str]) -> str:
 
 def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[BriefingSpec], started: float,
                   say: Callable[[str], None]) -> int:
-    timings: dict[str, float] = {}
-    mark = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal mark
-        now = time.perf_counter()
-        timings[name] = now - mark
-        mark = now
+    laps = Laps()
+    lap = laps.lap
 
     clean_leftovers(opts.reports_dir)
     manifest = read_manifest(opts.reports_dir)
@@ -188,7 +183,7 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
     write_index(opts.reports_dir, briefings, read_manifest(opts.reports_dir), slice_version(package, None))
     lap("index")
     if os.environ.get("ANALYSIS_TIMINGS"):
-        say("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
+        say("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in laps.seconds.items()))
     if outcome.interrupted:
         return 130
     built = len(todo) - outcome.failures

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..data.reads import Package, input_digests, read_package
-from ..files import write_atomic
+from ..files import read_json_object, write_atomic
 from ..report.editions import EDITIONS, input_entries
 
 if TYPE_CHECKING:
@@ -84,11 +84,7 @@ def changed(old: dict[str, str] | None, new: dict[str, str]) -> list[str]:
 
 
 def read_manifest(reports_dir: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((reports_dir / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    return read_json_object(reports_dir / MANIFEST)
 
 
 def save_manifest(reports_dir: Path, manifest: dict[str, Any]) -> None:

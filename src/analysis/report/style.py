@@ -169,13 +169,9 @@ def chart_key(drawn: str) -> str:
 
 
 def _made_from(directory: Path) -> dict[str, str]:
-    import json
+    from ..files import read_json_object
 
-    try:
-        data = json.loads((directory / MADE_FROM).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return read_json_object(directory / MADE_FROM)
 
 
 def save_figure(fig: Figure, directory: Path | str, name: str, *, key: str | None = None,
