@@ -69,7 +69,7 @@ notebooks: setup ## sync each notebook with its jupytext script (the newer wins)
 hooks: setup ## install the git pre-commit hooks (.pre-commit-config.yaml)
 	@$(BIN)/pre-commit install
 
-charts: setup ## draw every chart for the shipped data into reports/figures/ (AS_OF=YYYY-MM-DD, LANGUAGE=en|zh|both)
+charts: setup ## draw every chart for the shipped data into reports/charts/ (AS_OF=YYYY-MM-DD, LANGUAGE=en|zh|both)
 	@$(BIN)/analysis charts $(if $(AS_OF),--as-of $(AS_OF)) $(if $(LANGUAGE),--language $(LANGUAGE))
 
 reports: setup ## build the briefings in reports/briefings.yml (HTML + PDF); skips what is up to date (ONLY="id ...", FORCE=1, JOBS=N)
@@ -104,7 +104,7 @@ lab: setup ## open JupyterLab on notebooks/ with the project kernel; saving a no
 	@$(BIN)/jupyter lab notebooks/
 
 clean: ## remove caches and build outputs (keeps .venv)
-	@rm -rf .pytest_cache .hypothesis .ruff_cache build src/*.egg-info reports/figures reports/_failed reports/.manifest.json reports/.build.lock reports/index.html reports/industrial-internet-data.zip
+	@rm -rf .pytest_cache .hypothesis .ruff_cache build src/*.egg-info reports/charts reports/_failed reports/.manifest.json reports/.build.lock reports/index.html reports/industrial-internet-data.zip
 	@find reports -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
 	@find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 

@@ -100,7 +100,7 @@ def smallest() -> list[dict]:
 
 def parameters(entry: dict, data_dir: Path, figures: Path) -> dict:
     return {"as_of": AS_OF, "language": "both", **entry.get("parameters", {}), "data_dir": str(data_dir),
-            "figures_dir": str(figures)}
+            "charts_dir": str(figures)}
 
 
 def make_scripts(entries: list[dict], work: Path, data_dir: Path, notebooks: Path) -> list[Path]:
@@ -251,9 +251,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.scale and not args.smoke:
         root = Path(tempfile.mkdtemp(prefix="bench-scale-"))
-        from analysis.data.synthetic import write_package
+        from analysis.data.synthetic import write_synthetic_package
 
-        data = write_package(root, n_targets=1000, n_policies=50, seed=11)
+        data = write_synthetic_package(root, n_targets=1000, n_policies=50, seed=11)
         policies = [f"synthetic-policy-{p}" for p in range(50)]
         report["scale"] = {}
         for n in (10, 50):

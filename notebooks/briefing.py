@@ -1,25 +1,18 @@
 # %% tags=["parameters"]
 # Parameters: the build (reports/briefings.yml) overrides these.
 title = "China's industrial internet: targets and progress"
-policies = "all"  # "all", or a list of policy ids from data/policies.csv
+policies = "all"  # "all", a list of policy ids from data/policies.csv, or {"topic": "5g"}
 as_of = "2026-11-29"  # the date the status of each target is computed for (YYYY-MM-DD)
 language = "en"  # policy names in "en", "zh" or "both"
 due_window_months = 12  # a target is "due soon" when its deadline is within this many months
-data_dir = None  # None: the project's data/
-figures_dir = None  # where the build saves the charts; None: not saved
-compare_to = None  # a facts.json from an earlier build to compare with; None: this briefing's last build
-previous_facts = None  # set by the build: the last build's facts.json
-previous_figures = None  # set by the build: the last build's charts (unchanged ones are copied, not drawn)
-facts_file = None  # set by the build: where this briefing's facts.json goes
-editions_dir = None  # set by the build: the published editions (reports/<id>/editions)
+compare_to = None  # a facts.json (or its folder) to compare with; None: the last edition, else the last build
+context = None  # set by the build: where the data and the saved files are; None: data/, nothing saved
 
 # %%
 from analysis.report import Briefing
 
 b = Briefing(title=title, policies=policies, as_of=as_of, language=language,
-             due_window_months=due_window_months, data_dir=data_dir, figures_dir=figures_dir,
-             previous_figures=previous_figures, compare_to=compare_to, previous_facts=previous_facts,
-             facts_file=facts_file, editions_dir=editions_dir)
+             due_window_months=due_window_months, compare_to=compare_to, context=context)
 
 # %%
 b.since()

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from analysis import load
+from analysis.core.status_rules import STATUSES
 from analysis.data.validate import check
 from analysis.paths import DATA_DIR
 from analysis.report import Briefing
-from analysis.status import STATUSES, target_status
+from analysis.status import target_status
 
 
 def _append(path: Path, line: str) -> None:
@@ -59,7 +60,8 @@ def test_status_rules_take_the_edited_copy(edited: Path) -> None:
 
 
 def test_a_briefing_of_everything_renders_from_the_edited_copy(edited: Path, tmp_path: Path) -> None:
-    b = Briefing(title="t", policies="all", as_of="2026-11-29", data_dir=edited, figures_dir=tmp_path)
+    b = Briefing(title="t", policies="all", as_of="2026-11-29", data_dir=edited,
+                 context={"charts_dir": str(tmp_path)})
     sections = [b.key_figures(), b.targets_table(), b.policies_table(), b.investments_table(), b.lineage(),
                 b.reported_results(), b.status_rules(), b.since()]
     for chart in (b.timeline(), b.investments_chart(), b.progress_chart()):

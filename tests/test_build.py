@@ -13,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from analysis import paths
-from analysis.build import ConfigError, read_briefings
 from analysis.paths import NOTEBOOKS_DIR
+from analysis.pipeline import ConfigError, read_briefings
 
 from .conftest import FIXTURE_DATA
 
@@ -104,7 +104,7 @@ def test_build_writes_notebook_html_pdf_and_index(built) -> None:
     out = built["reports"] / ID
     assert sorted(p.name for p in out.iterdir()) == ["facts.json", "figures", f"{ID}.csv", f"{ID}.html", f"{ID}.ipynb",
                                                     f"{ID}.pdf", f"{ID}.xlsx", "source-numbers.json"]
-    assert sorted(p.name for p in (out / "figures").iterdir()) == [  # this policy has money and outcomes
+    assert sorted(p.name for p in (out / "charts").iterdir()) == [  # this policy has money and outcomes
         ".made-from.json", "investments.png", "investments.svg", "progress.png", "progress.svg", "timeline.png", "timeline.svg"]
     index = (built["reports"] / "index.html").read_text(encoding="utf-8")
     assert f'href="{ID}/{ID}.pdf"' in index and "2026-11-23" in index
@@ -131,9 +131,9 @@ def test_pdf_is_a_briefing_for_a_reader(built) -> None:
 
 def test_a_briefing_can_be_cited_and_followed_up_on_paper(built) -> None:
     """A 'Cite this briefing' block with the content-hashed data version, and source addresses in the PDF."""
-    from analysis.data.reads import read_package, slice_version
+    from analysis.data.reads import read_text_rows, slice_version
 
-    version = slice_version(read_package(built["data"]), [ID])  # the version of the rows it reads
+    version = slice_version(read_text_rows(built["data"]), [ID])  # the version of the rows it reads
     page = (built["reports"] / ID / f"{ID}.html").read_text(encoding="utf-8")
     assert '<h2 id="cite">Cite this briefing</h2>' in page and f"data version {version}" in page
     text = " ".join(PdfReader(built["reports"] / ID / f"{ID}.pdf").pages[-1].extract_text().split())
@@ -314,9 +314,9 @@ def test_an_ad_hoc_list_keeps_the_other_briefings_on_the_front_page(tmp_path: Pa
 def test_the_longest_briefings_start_first() -> None:
     """Two workers finish soonest when no long briefing starts last: jobs start in order of the time they
     took last time, longest first, and a briefing never built counts as long."""
-    from analysis.build.execute import Job
-    from analysis.build.pool import longest_first
-    from analysis.build.spec import BriefingSpec
+    from analysis.pipeline.execute import Job
+    from analysis.pipeline.pool import longest_first
+    from analysis.pipeline.spec import BriefingSpec
 
     def job(bid: str) -> tuple[Job, dict[str, str], list[str]]:
         spec = BriefingSpec(bid, NOTEBOOKS_DIR / "briefing.ipynb", {})

@@ -1,4 +1,4 @@
-"""Chart files (``reports/<id>/figures/``): a build that passes the last build's folder copies the charts
+"""Chart files (``reports/<id>/charts/``): a build that passes the last build's folder copies the charts
 whose marks did not change and draws only the others, so one edited row does not redraw every chart of
 the overview. (That copies equal fresh drawings, byte for byte, is checked on real builds in
 ``test_row_inputs.test_an_incremental_build_equals_a_forced_one``.)"""
@@ -26,8 +26,8 @@ MARK = b"copied, not drawn"
 
 
 def _draw(data: Path, figures: Path, previous: Path | None = None) -> dict[str, bytes]:
-    b = Briefing(title="t", policies="all", as_of=AS_OF, data_dir=data, figures_dir=figures,
-                 previous_figures=previous)
+    b = Briefing(title="t", policies="all", as_of=AS_OF, data_dir=data,
+                 context={"charts_dir": str(figures), "previous_charts": previous and str(previous)})
     b.timeline()
     b.investments_chart()
     b.progress_chart()

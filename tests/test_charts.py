@@ -15,9 +15,9 @@ import pytest
 matplotlib.use("Agg")
 
 from analysis import load
-from analysis.data.synthetic import write_package
+from analysis.data.synthetic import write_synthetic_package
 from analysis.report import charts
-from analysis.report.style import FontMissingError, house_style, save_figure
+from analysis.report.style import FontMissingError, house_style, save_chart
 from analysis.status import target_status
 
 from .conftest import FIXTURE_DATA
@@ -110,7 +110,7 @@ def test_progress_chart(shipped) -> None:
 
 
 def test_timeline_with_300_synthetic_targets(tmp_path: Path) -> None:
-    ds = load(write_package(tmp_path, n_targets=300, n_policies=60))
+    ds = load(write_synthetic_package(tmp_path, n_targets=300, n_policies=60))
     status = target_status(ds, AS_OF)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -119,7 +119,7 @@ def test_timeline_with_300_synthetic_targets(tmp_path: Path) -> None:
     assert len(offsets) == 300
     assert len(set(offsets)) == 300, "two targets drawn on the same spot"
     assert fig.get_figheight() < 40
-    paths = save_figure(fig, tmp_path / "figs", "timeline-300")
+    paths = save_chart(fig, tmp_path / "figs", "timeline-300")
     assert all(p.stat().st_size > 0 for p in paths)
 
 
@@ -128,7 +128,7 @@ def test_save_figure_writes_svg_text_as_paths_and_png_at_200_dpi(shipped, tmp_pa
 
     ds, status = shipped
     fig = charts.timeline(ds, status, AS_OF, policies=["ii-plan-2018-2020"], language="zh")
-    svg, png = save_figure(fig, tmp_path, "t")
+    svg, png = save_chart(fig, tmp_path, "t")
     text = svg.read_text(encoding="utf-8")
     assert "<text" not in text and "<path" in text
     with Image.open(png) as im:

@@ -8,18 +8,10 @@ import pandas as pd
 import pytest
 
 from analysis import load
+from analysis.core.status_rules import NEEDS_ACCELERATION, ON_TRACK, Check, Claim, Evidence, classify, trend_of
 from analysis.data.validate import check
 from analysis.paths import DATA_DIR
-from analysis.status import (
-    NEEDS_ACCELERATION,
-    ON_TRACK,
-    Check,
-    Claim,
-    Evidence,
-    classify,
-    target_status,
-    trend_of,
-)
+from analysis.status import target_status
 
 from .conftest import FIXTURE_DATA
 
@@ -244,7 +236,7 @@ def test_briefing_before_most_of_the_data_shows_only_what_was_known(tmp_path) ->
     from analysis.report import Briefing
 
     b = Briefing(data_dir=FIXTURE_DATA, title="t", policies=["ii-plan-2018-2020", "ii-plan-2021-2023", "5g-factory-guide-2022"],
-                 as_of="2019-06-30", figures_dir=tmp_path)
+                 as_of="2019-06-30", context={"charts_dir": str(tmp_path)})
     assert b.policy_ids == ["ii-plan-2018-2020"]
     assert b.later_policies == ["ii-plan-2021-2023", "5g-factory-guide-2022"]
     assert "issued after the status date" in str(b.key_figures())

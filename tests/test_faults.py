@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.build import Options, build
+from analysis.pipeline import Options, build
 
 from .conftest import FIXTURE_DATA
 
@@ -163,7 +163,7 @@ def test_kills_at_random_moments_leave_nothing_half_made(tmp_path: Path) -> None
     assert final.returncode == 0, final.stdout + final.stderr
     manifest = assert_consistent(reports)
     assert {b: e["as_of"] for b, e in manifest.items()} == dict.fromkeys(("one", "two", "three"), "2026-12-31")
-    assert not list(reports.glob(".build-*")) and not list(reports.glob("*/.figures-*"))
+    assert not list(reports.glob(".build-*")) and not list(reports.glob("*/.charts-*"))
     noop = run(*args, "--as-of", "2026-12-31")
     assert noop.stdout.count("skipped  ") == 3
 
@@ -230,7 +230,7 @@ def test_leftovers_of_a_killed_build_are_cleared(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     (reports / ".build-one-k1ll3d00").mkdir(parents=True)
     (reports / ".manifest.json.a1b2c3d4").write_text("{half", encoding="utf-8")
-    (reports / "one" / ".figures-new-999").mkdir(parents=True)
+    (reports / "one" / ".charts-new-999").mkdir(parents=True)
     (reports / "one" / "notes.txt").write_text("an analyst's file", encoding="utf-8")
     assert run(*args).returncode == 0
     assert sorted(p.name for p in reports.iterdir() if p.name.startswith(".")) == [".build.lock", ".manifest.json"]

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from analysis.build.frontpage import DATA_PACKAGE, size_text
-from analysis.build.package import package_bytes
-from analysis.data.reads import read_package, slice_version
+from analysis.core.status_rules import STATUSES
+from analysis.data.reads import read_text_rows, slice_version
+from analysis.pipeline.data_zip import package_bytes
 from analysis.report import Briefing
+from analysis.report.frontpage import DATA_PACKAGE, size_text
 from analysis.report.text import STATUS_TEXT, Citations
-from analysis.status import STATUSES
 
 from .conftest import FIXTURE_DATA
 from .test_build import run_build
@@ -88,7 +88,7 @@ def test_front_page_says_what_the_tracker_covers_and_how_the_portfolio_stands(fr
     targets = {t: v["status"] for f in facts for t, v in f["targets"].items()}
     assert re.search(rf"follows 2 national, ministerial and local policies.*and the\s+{len(targets)} targets", text, re.S)
     assert text.count("2026-11-23") == 1  # the status date once, not in every row
-    package = slice_version(read_package(front["data"]), None)  # the whole package's version, once
+    package = slice_version(read_text_rows(front["data"]), None)  # the whole package's version, once
     assert text.count(package) == 1 and "+" in package
     met = sum(1 for s in targets.values() if s == "met")
     assert f"{met} met ({met / len(targets):.0%} of {len(targets)})" in " ".join(text.split())
@@ -179,9 +179,11 @@ def test_source_numbers_stay_put_when_a_source_is_cited_earlier(tmp_path: Path) 
 
     def build(out: Path, previous: Path | None) -> str:
         b = Briefing(title="t", policies=["ii-plan-2018-2020"], as_of="2026-11-23", data_dir=data,
-                     facts_file=out / "facts.json", previous_facts=previous)
-        return "".join(part.markup for part in (
+                     context={"out_dir": str(out), "previous_facts": previous and str(previous)})
+        page = "".join(part.markup for part in (
             b.policies_table(), b.targets_table(), b.investments_table(), b.sources()))
+        b.save()
+        return page
 
     before = _numbers(build(first_dir, None))
     assert json.loads((first_dir / "source-numbers.json").read_text(encoding="utf-8"))["format"] == 1

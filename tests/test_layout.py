@@ -1,5 +1,6 @@
-"""The house: the package's folders follow the flow, no module imports another that imports it back, and
-no module grows past about 400 lines."""
+"""The house: the package's layers follow the flow (each imports only from the ones before it, type-only
+imports included), no module imports another that imports it back, no name is defined twice, and no module
+grows past about 400 lines."""
 
 from __future__ import annotations
 
@@ -18,16 +19,12 @@ def _module(path: Path) -> str:
 
 
 def _imports(path: Path) -> set[str]:
-    """Modules of the package that ``path`` imports when it runs (``if TYPE_CHECKING`` blocks excluded)."""
+    """Modules of the package that ``path`` imports: at run time, inside functions, and for type checking."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     here = _module(path)
     package = here if path.name == "__init__.py" else here.rsplit(".", 1)[0]
-    skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-               for child in node.body for n in ast.walk(child)}
     found = set()
     for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
         if isinstance(node, ast.ImportFrom) and node.level:
             base = package
             for _ in range(node.level - 1):
@@ -87,13 +84,55 @@ def test_no_module_over_the_limit() -> None:
     assert {k: v for k, v in sizes.items() if v > LIMIT} == {}
 
 
+# The layers, in the order of the flow. A module may import from its own layer and the ones before it.
+LAYERS = (
+    ("analysis.paths", "analysis.files", "analysis.core"),  # plain helpers and pure rules
+    ("analysis.data",),  # read and validate the data package
+    ("analysis.status",),  # the status table of a Dataset
+    ("analysis.report",),  # what a reader gets: sections, pages, exporters, the front page
+    ("analysis.pipeline",),  # the build
+    ("analysis", "analysis.__main__", "analysis.cli", "analysis.notebooks"),  # entry points
+)
+
+
+def layer(module: str) -> int:
+    for n, prefixes in enumerate(LAYERS):
+        if any(module == p or module.startswith(p + ".") for p in prefixes if p != "analysis"):
+            return n
+    assert module in LAYERS[-1], f"{module} belongs to no layer: add it to LAYERS"
+    return len(LAYERS) - 1
+
+
+def upward(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(f"{m} -> {i}" for m, imports in graph.items() for i in imports if layer(i) > layer(m))
+
+
 def test_folders_follow_the_flow() -> None:
     folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith("__"))
-    assert folders == ["build", "data", "report"]
-    # The flow runs one way: data knows nothing of reports or the build; reports know nothing of the build.
-    graph = _graph()
-    for module, imports in graph.items():
-        if module.startswith("analysis.data"):
-            assert not any(i.startswith(("analysis.report", "analysis.build")) for i in imports), module
-        if module.startswith("analysis.report"):
-            assert not any(i.startswith("analysis.build") for i in imports), module
+    assert folders == ["core", "data", "pipeline", "report"]  # none named build/: tools take it for output
+    assert upward(_graph()) == []
+
+
+def test_the_layer_check_finds_an_upward_import() -> None:
+    graph = {"analysis.data.rules": {"analysis.status"}, "analysis.report.text": {"analysis.core.unicode"}}
+    assert upward(graph) == ["analysis.data.rules -> analysis.status"]
+
+
+def test_type_only_imports_count() -> None:
+    text = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..status import target_status\n"
+    probe = PACKAGE / "data" / "_probe_layout.py"
+    probe.write_text(text, encoding="utf-8")
+    try:
+        assert _imports(probe) == {"analysis.status"}
+    finally:
+        probe.unlink()
+
+
+def test_no_name_is_defined_twice() -> None:
+    """One meaning per name: no two modules define a class or a top-level function of the same name."""
+    where: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef | ast.FunctionDef) and not node.name.startswith("__"):
+                where.setdefault(node.name, []).append(str(path.relative_to(PACKAGE)))
+    assert {name: places for name, places in where.items() if len(places) > 1} == {}

@@ -27,7 +27,7 @@ def folder(tmp_path: Path) -> Path:
 
 def test_shipped_notebooks_are_paired_in_sync_and_clean() -> None:
     assert [p.name for p, _ in notebooks.pairs()] == ["briefing.ipynb", "overview.ipynb"]
-    assert notebooks.check() == []
+    assert notebooks.check_pairs() == []
 
 
 def test_an_edited_script_is_out_of_sync_until_synced(folder: Path) -> None:
@@ -35,12 +35,12 @@ def test_an_edited_script_is_out_of_sync_until_synced(folder: Path) -> None:
     script.write_text(script.read_text(encoding="utf-8").replace("# ## Policies\n", "# ## Policies in force\n"),
                       encoding="utf-8")
     os.utime(script, (time.time() + 5, time.time() + 5))
-    problems = notebooks.check(folder)
+    problems = notebooks.check_pairs(folder)
     assert len(problems) == 1
     assert "briefing.ipynb: out of sync with briefing.py: cell" in problems[0]
     assert "('## Policies in force') differs in its source (briefing.py is newer); run 'make notebooks'" in problems[0]
     assert "updated briefing.ipynb" in notebooks.sync(folder)
-    assert notebooks.check(folder) == []
+    assert notebooks.check_pairs(folder) == []
     nb = json.loads((folder / "briefing.ipynb").read_text(encoding="utf-8"))
     assert any(c["source"] == ["## Policies in force"] for c in nb["cells"])
     assert nb["metadata"]["kernelspec"]["name"] == "industrial-internet"  # papermill still has its kernel
@@ -54,11 +54,11 @@ def test_outputs_and_missing_pairs_are_found(folder: Path) -> None:
     code[1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["hello\n"]}]
     path.write_text(json.dumps(nb), encoding="utf-8")
     (folder / "briefing.py").unlink()
-    problems = notebooks.check(folder)
+    problems = notebooks.check_pairs(folder)
     assert any("briefing.ipynb: no paired script briefing.py" in p for p in problems), problems
     assert any("overview.ipynb: cell(s) 2 hold outputs" in p for p in problems), problems
     notebooks.sync(folder)
-    assert notebooks.check(folder) == []
+    assert notebooks.check_pairs(folder) == []
 
 
 def test_notebooks_command_exit_codes(folder: Path) -> None:
@@ -104,4 +104,4 @@ def test_saving_in_jupyter_writes_the_paired_script(folder: Path) -> None:
         server.terminate()
         server.wait(timeout=30)
     assert "# ## Sources, as edited in JupyterLab" in (folder / "briefing.py").read_text(encoding="utf-8")
-    assert notebooks.check(folder) == []
+    assert notebooks.check_pairs(folder) == []

@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
-from analysis.data.reads import KEYS, SINGULAR, input_digests, read_package, rows_read, slice_version
+from analysis.data.reads import KEYS, SINGULAR, input_digests, read_text_rows, rows_read, slice_version
 from analysis.data.validate import check
 from analysis.paths import REPORTS_DIR
 from analysis.report import Briefing
@@ -94,7 +94,7 @@ def before(tmp_path_factory) -> dict:
     """The unedited package, with each one-policy briefing's digest and what it shows (rendered lazily)."""
     data = tmp_path_factory.mktemp("before") / "data"
     shutil.copytree(FIXTURE_DATA, data)
-    pkg = read_package(data)
+    pkg = read_text_rows(data)
     return {"data": data, "digests": {tuple(p): input_digests(pkg, p) for p in ONE_POLICY}, "shown": {}}
 
 
@@ -117,7 +117,7 @@ def test_a_briefing_is_rebuilt_exactly_when_what_it_shows_changes(before, tmp_pa
     shutil.copytree(before["data"], data)
     what, row_key = edit(data, table, action, pick, column_pick)
     assume(not check(data).errors)  # an edit the validator refuses never reaches a build
-    pkg = read_package(data)
+    pkg = read_text_rows(data)
     known = {p["id"] for p in pkg.rows("policies")}
     rebuilt = [p for p in ONE_POLICY if input_digests(pkg, p) != before["digests"][tuple(p)] and set(p) <= known]
     skipped = [p for p in ONE_POLICY if p not in rebuilt]
@@ -141,17 +141,17 @@ def test_bytes_alone_change_no_digest(tmp_path: Path) -> None:
     """An Excel re-save: a byte-order mark, CRLF line ends, columns in another order. Nothing to rebuild."""
     data = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, data)
-    digests = {tuple(p): input_digests(read_package(data), p) for p in ONE_POLICY[:5]}
+    digests = {tuple(p): input_digests(read_text_rows(data), p) for p in ONE_POLICY[:5]}
     header, rows = _rows(data / "outcomes.csv")
     order = list(reversed(range(len(header))))
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows([[r[j] for j in order] for r in [header, *rows]])
     (data / "outcomes.csv").write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
-    assert {tuple(p): input_digests(read_package(data), p) for p in ONE_POLICY[:5]} == digests
+    assert {tuple(p): input_digests(read_text_rows(data), p) for p in ONE_POLICY[:5]} == digests
 
 
 def test_a_briefing_reads_its_lineage_and_the_sources_its_rows_cite() -> None:
-    pkg = read_package(FIXTURE_DATA)
+    pkg = read_text_rows(FIXTURE_DATA)
     read = rows_read(pkg, ["ii-plan-2021-2023"])
     targets = {t["id"] for t in read["targets"]}
     assert any(t.startswith("ii-plan-2021-2023-") for t in targets)
@@ -195,13 +195,13 @@ def test_an_incremental_build_equals_a_forced_one(tmp_path: Path) -> None:
             assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "forced" / name).read_bytes(), name
         # The chart files too: the incremental build copied the unchanged ones from its last build, the
         # forced one drew every chart again.
-        charts = sorted(p.name for p in (tmp_path / "inc" / bid / "figures").iterdir())
-        assert charts == sorted(p.name for p in (tmp_path / "forced" / bid / "figures").iterdir())
+        charts = sorted(p.name for p in (tmp_path / "inc" / bid / "charts").iterdir())
+        assert charts == sorted(p.name for p in (tmp_path / "forced" / bid / "charts").iterdir())
         for name in charts:
-            inc, forced_file = (tmp_path / d / bid / "figures" / name for d in ("inc", "forced"))
-            assert inc.read_bytes() == forced_file.read_bytes(), f"{bid}/figures/{name}"
+            inc, forced_file = (tmp_path / d / bid / "charts" / name for d in ("inc", "forced"))
+            assert inc.read_bytes() == forced_file.read_bytes(), f"{bid}/charts/{name}"
     reused = {d: json.loads((tmp_path / d / "a" / "a.ipynb").read_text(encoding="utf-8"))["metadata"]["papermill"]
-              ["parameters"]["previous_figures"] for d in ("inc", "forced")}
-    assert reused["inc"] == str((tmp_path / "inc" / "a" / "figures").resolve()) and reused["forced"] is None
+              ["parameters"]["previous_charts"] for d in ("inc", "forced")}
+    assert reused["inc"] == str((tmp_path / "inc" / "a" / "charts").resolve()) and reused["forced"] is None
     html = (tmp_path / "inc" / "a" / "a.html").read_text(encoding="utf-8")
     assert "301 factories" in html and "300 factories" in html  # the figure, and "Since" says what it was

@@ -102,8 +102,11 @@ def test_since_section_names_old_and_new_values(tmp_path: Path, facts: dict) -> 
     old["targets"]["ii-plan-2021-2023-productivity"]["status"] = "upcoming"
     (tmp_path / "old.json").write_bytes(dumps(old))
     b = Briefing(data_dir=FIXTURE_DATA, title="t", policies=[PLAN], as_of="2026-11-23", compare_to=tmp_path / "old.json",
-                 facts_file=tmp_path / "new" / "facts.json")
+                 context={"out_dir": str(tmp_path / "new")})
     html = str(b.since())
+    assert not (tmp_path / "new").exists()  # making a briefing writes nothing
+    b.sources()
+    b.save()
     assert '<h2 id="since">Since 2026-06-30</h2>' in html
     assert "goal was ≥ 15 % increase, now ≥ 20 % increase" in html
     assert "status-upcoming'>upcoming</span> → <span class='status status-overdue'>overdue" in html

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from analysis import load
-from analysis.status import STATUSES, Evidence, classify, satisfies, target_status
+from analysis.core.status_rules import STATUSES, Evidence, classify, satisfies
+from analysis.status import target_status
 
 from .conftest import FIXTURE_DATA
 

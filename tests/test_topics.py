@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from analysis import paths
-from analysis.build import ConfigError, read_briefings
-from analysis.build.spec import PolicyRow, policies_with_topic
 from analysis.data import topics
 from analysis.data.validate import check
 from analysis.paths import NOTEBOOKS_DIR, PROJ_ROOT
+from analysis.pipeline import ConfigError, read_briefings
+from analysis.data.topics import PolicyRow, policies_with_topic
 
 from .conftest import FIXTURE_DATA
 

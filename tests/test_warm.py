@@ -79,7 +79,7 @@ os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *sys.argv[
 
 RUN_ONE = """import sys
 import papermill as pm
-from analysis.build.warm import ENGINE, register
+from analysis.pipeline.warm import ENGINE, register
 register()
 pm.execute_notebook(sys.argv[1], sys.argv[2], kernel_name="flaky", engine_name=ENGINE, progress_bar=False)
 """

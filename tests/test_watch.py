@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from analysis.build.watch import relevant
+from analysis.pipeline.watch import relevant
 
 from .conftest import FIXTURE_DATA
 from .test_build import entry, write_list
@@ -96,7 +96,7 @@ def test_only_data_notebook_and_template_saves_count() -> None:
 def test_a_terminal_gets_a_live_line_below_the_build_lines() -> None:
     import io
 
-    from analysis.build.live import LiveLine
+    from analysis.pipeline.live import LiveLine
 
     now = [100.0]
     out = io.StringIO()

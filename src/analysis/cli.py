@@ -41,7 +41,7 @@ def _charts(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     from .data.problems import DataError
     from .report import charts
-    from .report.style import FontMissingError, save_figure
+    from .report.style import FontMissingError, save_chart
     from .status import target_status
 
     try:
@@ -58,7 +58,7 @@ def _charts(args: argparse.Namespace) -> int:
         import matplotlib.pyplot as plt
 
         for name, fig in figures.items():
-            for path in save_figure(fig, args.out, name):
+            for path in save_chart(fig, args.out, name):
                 print(f"wrote {_shown(path)}")
             plt.close(fig)
     except FontMissingError as exc:
@@ -69,14 +69,14 @@ def _charts(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import Options, main_build
+    from .pipeline import Options, main_build
 
     opts = Options(briefings_file=args.briefings, notebooks_dir=args.notebooks_dir,
                    data_dir=args.data_dir, reports_dir=args.reports_dir,
                    only=args.only or [], jobs=args.jobs, force=args.force,
                    as_of=args.as_of.isoformat() if args.as_of else None, timeout=args.timeout)
     if args.watch:
-        from .build.watch import watch
+        from .pipeline.watch import watch
 
         def say(line: str) -> None:
             print(line, flush=True)
@@ -90,8 +90,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .build import Options
-    from .build.publish import PublishOptions, main_publish
+    from .pipeline import Options
+    from .pipeline.publish import PublishOptions, main_publish
 
     return main_publish(PublishOptions(
         Options(briefings_file=args.briefings, notebooks_dir=args.notebooks_dir, data_dir=args.data_dir,
@@ -166,10 +166,10 @@ def _add(args: argparse.Namespace) -> int:
 
 def _add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from .data.rows import COLUMNS, TABLES, flag
-    from .data.schema import DescriptorError, read_package
+    from .data.schema import DescriptorError, read_descriptor
 
     try:
-        package = read_package(paths.DATA_DIR)
+        package = read_descriptor(paths.DATA_DIR)
     except DescriptorError:
         package = None  # the flags stay; only their help is shorter
     a = sub.add_parser(
@@ -205,7 +205,7 @@ def _notebooks(args: argparse.Namespace) -> int:
         for line in notebooks.sync(args.dir) or ["notebooks and scripts already in step; no outputs"]:
             print(line)
         return 0
-    problems = notebooks.check(args.dir)
+    problems = notebooks.check_pairs(args.dir)
     for problem in problems:
         print(problem)
     if not problems:
@@ -234,7 +234,7 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _date(text: str) -> date:
+def _date_argument(text: str) -> date:
 
     try:
         return date.fromisoformat(text)
@@ -251,7 +251,7 @@ def _build_options(b: argparse.ArgumentParser, only: str) -> None:
     b.add_argument("--only", nargs="+", metavar="ID", help=only)
     b.add_argument("--jobs", type=int, default=0, metavar="N",
                    help="briefings built at once (default: the number of CPUs)")
-    b.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+    b.add_argument("--as-of", type=_date_argument, default=None, metavar="DATE",
                    help="status date for every briefing, YYYY-MM-DD (default: each entry's as_of, else today)")
     _data_dir_option(b)
     b.add_argument("--reports-dir", type=Path, default=paths.REPORTS_DIR, metavar="DIR",
@@ -289,9 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Draw every chart for the data into a folder (SVG with text as paths, PNG at 200 dpi).",
     )
     _data_dir_option(c)
-    c.add_argument("--out", type=Path, default=paths.FIGURES_DIR, metavar="DIR",
-                   help="where to write the charts (default: reports/figures/)")
-    c.add_argument("--as-of", type=_date, default=date.today(), metavar="DATE",
+    c.add_argument("--out", type=Path, default=paths.CHARTS_DIR, metavar="DIR",
+                   help="where to write the charts (default: reports/charts/)")
+    c.add_argument("--as-of", type=_date_argument, default=date.today(), metavar="DATE",
                    help="date the target status is computed for, YYYY-MM-DD (default: today)")
     c.add_argument("--language", choices=["en", "zh", "both"], default="en",
                    help="language of policy names on the timeline (default: en)")
@@ -318,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "edition.json in reports/<id>/editions/<n>/), after checking that its last build succeeded "
                     "and is up to date, and rebuild it so that it says 'Edition n, published DATE'.",
     )
-    p.add_argument("--date", type=_date, default=None, metavar="DATE",
+    p.add_argument("--date", type=_date_argument, default=None, metavar="DATE",
                    help="the date published, YYYY-MM-DD (default: today)")
     p.add_argument("--force", action="store_true", help="publish even if nothing changed since the last edition")
     _build_options(p, "publish only these briefings")

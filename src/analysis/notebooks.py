@@ -4,7 +4,7 @@ The script (``notebooks/<name>.py``) is what a reviewer reads in a diff; the ``.
 runs, committed without outputs. ``notebooks/jupytext.toml`` declares the pairing, so JupyterLab (with
 jupytext installed, as ``make setup`` does) saves both files together.
 
-- ``check(folder)`` lists what is wrong, one line each: a notebook without its script (or the reverse),
+- ``check_pairs(folder)`` lists what is wrong, one line each: a notebook without its script (or the reverse),
   a pair whose cells differ, outputs or execution counts in a committed notebook, a missing kernelspec.
 - ``sync(folder)`` repairs that: for each pair the newer file wins (as ``jupytext --sync`` decides),
   then outputs are stripped. ``analysis notebooks sync`` / ``make notebooks`` run it.
@@ -39,9 +39,9 @@ def pairs(folder: Path = paths.NOTEBOOKS_DIR) -> list[tuple[Path, Path]]:
     return [(folder / f"{n}.ipynb", folder / f"{n}.py") for n in sorted(names)]
 
 
-def check(folder: Path = paths.NOTEBOOKS_DIR) -> list[str]:
+def check_pairs(folder: Path = paths.NOTEBOOKS_DIR) -> list[str]:
     """Everything that keeps the notebooks from reviewing well; empty when all is in order."""
-    from .build.execute import skip_slow_iri_checker
+    from .pipeline.execute import skip_slow_iri_checker
 
     skip_slow_iri_checker()
     import jupytext
@@ -89,7 +89,7 @@ def strip_outputs(nb: Any) -> bool:
 
 def sync(folder: Path = paths.NOTEBOOKS_DIR) -> list[str]:
     """Bring each pair in line (the newer file wins) and strip outputs; return what was done."""
-    from .build.execute import skip_slow_iri_checker
+    from .pipeline.execute import skip_slow_iri_checker
 
     skip_slow_iri_checker()
     import contextlib

@@ -8,5 +8,5 @@ PROJ_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJ_ROOT / "data"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
-FIGURES_DIR = REPORTS_DIR / "figures"
+CHARTS_DIR = REPORTS_DIR / "charts"
 DESCRIPTOR = "datapackage.json"

@@ -86,11 +86,11 @@ def check_row(data_dir: Path, table: str, values: dict[str, str], also: list[str
 
     ``also`` are the caller's own problems (e.g. with a snapshot), reported with the row's.
     """
-    from .schema import DescriptorError, read_package
+    from .schema import DescriptorError, read_descriptor
     from .validate import check
 
     try:
-        path = data_dir / read_package(data_dir).table(table).path
+        path = data_dir / read_descriptor(data_dir).table(table).path
     except (DescriptorError, KeyError) as exc:
         raise AddError([f"{data_dir / 'datapackage.json'}: {exc}"]) from None
     if not path.is_file():

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .dates import parse_partial_date
+from ..core.dates import parse_partial_date
+from .package_files import read_files
 from .problems import DataError
 from .schema import END_OF_PERIOD_COLUMNS, PARTIAL_DATE_COLUMNS, Table
 from .validate import check
@@ -39,7 +40,7 @@ class Dataset:
     checks: pd.DataFrame
     version: str
 
-    def known_at(self, as_of: date | str) -> Dataset:
+    def known_at(self, as_of: date) -> Dataset:
         """The data as it stood on ``as_of``: what a briefing dated then may show.
 
         Dropped: policies issued after ``as_of`` (with their targets and money), amounts and outcomes
@@ -47,7 +48,7 @@ class Dataset:
         from sources published after it. Rows with no date are kept. Sources stay (a briefing marks a
         cited source published after its date).
         """
-        day = pd.Timestamp(date.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
+        day = pd.Timestamp(as_of)
 
         def known(frame: pd.DataFrame, column: str) -> pd.DataFrame:
             return frame[frame[column].isna() | (frame[column] <= day)]
@@ -98,16 +99,22 @@ def _frame(table: Table, rows: list[dict[str, str]]) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
 
 
-def load(data_dir: Path | str) -> Dataset:
-    """Validate and load the data package in ``data_dir``; raise ``DataError`` if it has errors."""
-    data_dir = Path(data_dir)
-    report = check(data_dir)
-    if report.errors:
-        raise DataError(report.errors)
-    assert report.package is not None  # no errors means the descriptor was read
-    frames = {t.name: _frame(t, [r.values for r in report.rows[t.name]]) for t in report.package.tables}
+def load(data_dir: Path | str, validated: str | None = None) -> Dataset:
+    """Validate and load the data package in ``data_dir``; raise ``DataError`` if it has errors.
+
+    ``validated``: the fingerprint of a package already checked (a build checks the data once, then hands
+    each briefing the fingerprint). When the files read here have that fingerprint, they are the files
+    that passed, and the checks are not run again; otherwise (edited since, or no fingerprint) they are.
+    """
+    read = read_files(Path(data_dir))
+    if not (validated and read.fingerprint == validated and read.descriptor is not None and not read.problems):
+        report = check(read)
+        if report.errors:
+            raise DataError(report.errors)
+    assert read.descriptor is not None  # no errors means the descriptor was read
+    frames = {t.name: _frame(t, [r.values for r in read.files[t.name].rows]) for t in read.descriptor.tables}
     if "checks" not in frames:  # a package from before checks.csv existed: no searches recorded
         frames["checks"] = pd.DataFrame({"target_id": pd.Series(dtype="string"),
                                          "checked": pd.Series(dtype="datetime64[ns]"),
                                          "looked_for": pd.Series(dtype="string"), "note": pd.Series(dtype="string")})
-    return Dataset(version=report.version, **frames)
+    return Dataset(version=read.version, **frames)

@@ -18,20 +18,19 @@ row. The same rule gives the briefing's data version, ``1.0.0+<hash of what it r
 that was not rebuilt is byte for byte the briefing a forced build would give.
 
 Reading is done with the ``csv`` module only (no pandas): an up-to-date build must stay well under half a
-second.
+second. The rows are those of the build's one read (``analysis.data.package_files``), the same the
+validator checks.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import paths
+from .package_files import PackageFiles, read_files
 
 # The tables and the column that names a row; citations and checks have no id of their own.
 KEYS = {"policies": ("id",), "targets": ("id",), "outcomes": ("id",), "investments": ("id",), "sources": ("id",),
@@ -47,8 +46,8 @@ def _digest(value: object) -> str:
 
 
 @dataclass
-class Package:
-    """The package's rows as text, by table: what ``csv`` reads, before any typing."""
+class TextRows:
+    """The package's rows as text, by table: what the files hold, before any typing."""
 
     descriptor: dict
     version: str
@@ -57,33 +56,25 @@ class Package:
     def rows(self, table: str) -> list[dict[str, str]]:
         return self.tables.get(table, [])
 
+    @classmethod
+    def of(cls, read: PackageFiles) -> TextRows:
+        """The rows of a package already read (``analysis.data.package_files``): a build's one read."""
+        if read.descriptor is None:
+            return cls({}, "")
+        return cls(read.descriptor.raw, read.descriptor.version,
+                   {name: [r.values for r in f.rows] for name, f in read.files.items()})
 
-def read_package(data_dir: Path) -> Package:
+
+def read_text_rows(data_dir: Path) -> TextRows:
     """Read ``data_dir`` as text. Unreadable parts read as empty: the validator, not this, reports them."""
-    try:
-        descriptor = json.loads((data_dir / paths.DESCRIPTOR).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        descriptor = {}
-    pkg = Package(descriptor if isinstance(descriptor, dict) else {}, str(descriptor.get("version", ""))
-                  if isinstance(descriptor, dict) else "")
-    for resource in pkg.descriptor.get("resources", []):
-        name, path = resource.get("name"), resource.get("path")
-        if not isinstance(name, str) or not isinstance(path, str):
-            continue
-        try:
-            text = (data_dir / path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue
-        pkg.tables[name] = [{k: (v or "") for k, v in row.items() if k is not None}
-                            for row in csv.DictReader(io.StringIO(text, newline=""))]
-    return pkg
+    return TextRows.of(read_files(data_dir))
 
 
 def _key(table: str, row: dict[str, str]) -> str:
     return "/".join(row.get(k, "") for k in KEYS.get(table, ("id",)))
 
 
-def _lineage(pkg: Package, targets: set[str]) -> set[str]:
+def _lineage(pkg: TextRows, targets: set[str]) -> set[str]:
     """Every target linked to one of ``targets`` through ``follows``, either way, at any distance."""
     links: dict[str, set[str]] = {}
     for t in pkg.rows("targets"):
@@ -99,7 +90,7 @@ def _lineage(pkg: Package, targets: set[str]) -> set[str]:
     return seen
 
 
-def rows_read(pkg: Package, policy_ids: Iterable[str] | None) -> dict[str, list[dict[str, str]]]:
+def rows_read(pkg: TextRows, policy_ids: Iterable[str] | None) -> dict[str, list[dict[str, str]]]:
     """The rows a briefing of ``policy_ids`` reads, by table (``None``: every policy, every row)."""
     if policy_ids is None:
         return {name: list(rows) for name, rows in pkg.tables.items()}
@@ -123,7 +114,7 @@ def rows_read(pkg: Package, policy_ids: Iterable[str] | None) -> dict[str, list[
     return read
 
 
-def input_digests(pkg: Package, policy_ids: Iterable[str] | None) -> dict[str, str]:
+def input_digests(pkg: TextRows, policy_ids: Iterable[str] | None) -> dict[str, str]:
     """One digest per row read, keyed so that a rebuild can say what changed: ``outcome 5g-list-2023``."""
     out = {"data schema": _digest(pkg.descriptor)}
     for table, rows in rows_read(pkg, policy_ids).items():
@@ -133,6 +124,6 @@ def input_digests(pkg: Package, policy_ids: Iterable[str] | None) -> dict[str, s
     return out
 
 
-def slice_version(pkg: Package, policy_ids: Iterable[str] | None) -> str:
+def slice_version(pkg: TextRows, policy_ids: Iterable[str] | None) -> str:
     """The data version a briefing cites: the curators' version and a hash of exactly what it reads."""
     return f"{pkg.version}+{_digest(sorted(input_digests(pkg, policy_ids).items()))[:8]}"

@@ -28,7 +28,7 @@ from pathlib import Path
 from .append import AddError, check_row
 from .csvfile import CsvFile, Row, read_csv
 from .problems import did_you_mean
-from .schema import DescriptorError, Field, Package, Table, read_package
+from .schema import Descriptor, DescriptorError, Field, Table, read_descriptor
 
 Ask = Callable[[str], str]
 """Shows a prompt and returns the line typed (``input`` on a terminal); raises ``EOFError`` at end of input."""
@@ -66,7 +66,7 @@ class AddedRow:
 class _Links:
     """The rows of the tables a new row may point at, read once."""
 
-    def __init__(self, data_dir: Path, package: Package) -> None:
+    def __init__(self, data_dir: Path, package: Descriptor) -> None:
         self.data_dir, self.package = data_dir, package
         self._files: dict[str, CsvFile] = {}
 
@@ -200,7 +200,7 @@ def add_row(data_dir: Path, kind: str, given: dict[str, str], ask: Ask | None = 
     with ``ask`` if given, otherwise reported. Raise ``AddError`` (nothing written) with every problem.
     """
     try:
-        package = read_package(data_dir)
+        package = read_descriptor(data_dir)
     except DescriptorError as exc:
         raise AddError([f"{data_dir / 'datapackage.json'}: {exc}"]) from None
     table: Table = package.table(TABLES[kind])

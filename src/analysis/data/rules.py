@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..core.dates import PartialDate, parse_partial_date
+from ..core.status_rules import OutcomeFacts, classify, index_outcomes
 from .csvfile import CsvFile, Row
-from .dates import PartialDate, parse_partial_date
 from .problems import WHOLE, Problem
-from .schema import Package
+from .schema import Descriptor
 
 NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
 """A number written out in full, with a '.' for decimals."""
@@ -34,7 +35,7 @@ NUMERIC_FACT_COLUMNS = {"targets": "target_value", "investments": "amount", "out
 
 @dataclass
 class Context:
-    package: Package
+    package: Descriptor
     data_dir: Path
     files: dict[str, CsvFile]
     problems: list[Problem]
@@ -198,27 +199,18 @@ def check_lineage(ctx: Context) -> None:
 
 def check_unsearched_overdue(ctx: Context, today: date) -> None:
     """Warn about every target that is plainly overdue today: past due, unsettled, and never searched for."""
-    from ..status import Claim, Evidence, claims_for, classify
-
     if {"targets", "outcomes", "checks"} & ctx.broken:
         return
-    evidence: dict[str, list[Evidence]] = {}
-    claims: dict[str, list[Claim]] = {}
-    policy_claims: dict[str, list[Claim]] = {}
+    facts = []
     for row in ctx.rows("outcomes"):
         reported = _date(row, "reported")
         refers = _date(row, "refers_to") or reported
-        if reported is None or refers is None:
+        if reported is None or refers is None or (row["value"] and not _is_number(row["value"])):
             continue
-        if not row["value"]:
-            claim = Claim(row["id"], refers.last, reported.first)
-            if row["target_id"]:
-                claims.setdefault(row["target_id"], []).append(claim)
-            elif row["policy_id"]:
-                policy_claims.setdefault(row["policy_id"], []).append(claim)
-        elif row["target_id"] and _is_number(row["value"]):
-            evidence.setdefault(row["target_id"], []).append(
-                Evidence(row["id"], float(row["value"]), row["qualifier"], refers.first, refers.last, reported.first))
+        facts.append(OutcomeFacts(row["id"], row["target_id"] or None, row["policy_id"] or None,
+                                  float(row["value"]) if row["value"] else None, row["qualifier"],
+                                  refers.first, refers.last, reported.first))
+    outcomes = index_outcomes(facts)
     checked = {row["target_id"] for row in ctx.rows("checks") if (day := _date(row, "checked")) and day.first <= today}
     for row in ctx.rows("targets"):
         deadline = _date(row, "deadline")
@@ -227,9 +219,8 @@ def check_unsearched_overdue(ctx: Context, today: date) -> None:
             continue
         top = float(row["target_max"]) if _is_number(row["target_max"]) else None
         assessment = classify(row["comparator"], float(row["target_value"]), top, deadline.last,
-                              evidence.get(row["id"], []), today,
-                              claims=claims_for(deadline.last, policy_claims.get(row["policy_id"], []),
-                                                claims.get(row["id"], [])))
+                              outcomes.evidence.get(row["id"], []), today,
+                              claims=outcomes.claims_for(row["id"], row["policy_id"], deadline.last))
         if assessment.status == "overdue":
             ctx.add("targets", row.line, "id", f"target {row['id']!r} is past its deadline ({deadline}) with no "
                     "figure settling it and no record of a search: look for its result, then add the figure to "

@@ -71,9 +71,12 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Package:
+class Descriptor:
+    """``datapackage.json``: its tables and version, and the parsed JSON itself (``raw``)."""
+
     tables: tuple[Table, ...]
     version: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def table(self, name: str) -> Table:
         for t in self.tables:
@@ -90,7 +93,7 @@ def _one(value: Any) -> str:
     return str(value)
 
 
-def read_package(data_dir: Path) -> Package:
+def read_descriptor(data_dir: Path) -> Descriptor:
     """Read ``datapackage.json`` from ``data_dir``; raise ``DescriptorError`` with the reason."""
     path = data_dir / "datapackage.json"
     try:
@@ -135,4 +138,4 @@ def read_package(data_dir: Path) -> Package:
             )
     except (KeyError, TypeError, re.error) as exc:
         raise DescriptorError(f"does not describe the tables as expected: {exc!r}") from None
-    return Package(tuple(tables), str(raw.get("version", "")))
+    return Descriptor(tuple(tables), str(raw.get("version", "")), raw)

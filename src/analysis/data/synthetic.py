@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import paths
 
 
-def write_package(root: Path, n_targets: int = 300, n_policies: int = 60, seed: int = 7,
+def write_synthetic_package(root: Path, n_targets: int = 300, n_policies: int = 60, seed: int = 7,
                   undated_share: float = 0.03, qualitative_share: float = 0.15,
                   outcome_share: float = 0.3) -> Path:
     """Write a synthetic package into ``root / "synthetic-data"`` and return that folder."""

@@ -12,6 +12,7 @@ it too; ``problem()`` is this project's check, with "did you mean ...?"; ``split
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 
 TOPICS: dict[str, str] = {
     "5g": "5G networks and factories: 5G fully-connected factories, \"5G + industrial internet\" projects",
@@ -62,3 +63,22 @@ def problem(value: str) -> str | None:
     if twice:
         return f"topic {twice[0]!r} is listed twice"
     return None
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    """What the list of briefings needs of a policy: its id, when it was issued, its topics."""
+
+    id: str
+    issued: str
+    topics: tuple[str, ...]
+
+
+def policies_with_topic(rows: list[PolicyRow], topic: str) -> list[str]:
+    """Ids of the policies with ``topic``, in issue order (undated last; ties keep the file's order).
+
+    Dates at the source's precision compare as text: ``2021`` comes before ``2021-01-13``.
+    """
+    chosen = [(n, r) for n, r in enumerate(rows) if topic in r.topics]
+    chosen.sort(key=lambda nr: (nr[1].issued == "", nr[1].issued, nr[0]))
+    return [r.id for _, r in chosen]

@@ -22,10 +22,7 @@ It never raises for bad data: whatever the bytes, the answer is a list of proble
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,10 +30,12 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..core.dates import parse_partial_date
+from ..core.unicode import INVISIBLE
 from . import topics
-from .csvfile import CsvFile, Row, read_csv
-from .dates import parse_partial_date
-from .problems import WHOLE, Problem, did_you_mean
+from .csvfile import CsvFile, Row
+from .package_files import PackageFiles, read_files
+from .problems import Problem, did_you_mean
 from .rules import (
     NUMBER,
     Context,
@@ -49,7 +48,7 @@ from .rules import (
     check_unsearched_overdue,
     check_unused_sources,
 )
-from .schema import PARTIAL_DATE_COLUMNS, DescriptorError, Field, Package, Table, read_package
+from .schema import PARTIAL_DATE_COLUMNS, Descriptor, Field, Table
 
 _INTEGER = re.compile(r"-?(0|[1-9]\d*)")
 
@@ -60,27 +59,32 @@ class Report:
     """What ``validate`` found, with counts for the summary line."""
 
     problems: list[Problem] = field(default_factory=list)
-    row_counts: dict[str, int] = field(default_factory=dict)
-    rows: dict[str, list[Row]] = field(default_factory=dict)
-    """The rows read from each readable table, for ``load`` to type without reading again."""
-    package: Package | None = None
-    """The parsed descriptor, when it could be read."""
-
-    fingerprint: str = ""
-    """A hash of the package's content (the descriptor and every row read), not of its bytes."""
+    read: PackageFiles | None = None
+    """The files as read: ``load`` types their rows without reading again."""
     archive_checked: int = 0
     archive_snapshots: int = 0
 
     @property
-    def version(self) -> str:
-        """The data version readers cite: the curators' version and a short content hash, ``1.0.0+3f2a9c1e``.
+    def package(self) -> Descriptor | None:
+        """The parsed descriptor, when it could be read."""
+        return self.read.descriptor if self.read else None
 
-        It changes whenever a value, a row or the schema changes, and not when a file is only re-saved with
-        another line ending or a byte-order mark.
-        """
-        if self.package is None:
-            return ""
-        return f"{self.package.version}+{self.fingerprint[:8]}" if self.fingerprint else self.package.version
+    @property
+    def rows(self) -> dict[str, list[Row]]:
+        return {name: f.rows for name, f in self.read.files.items()} if self.read else {}
+
+    @property
+    def row_counts(self) -> dict[str, int]:
+        return self.read.row_counts if self.read else {}
+
+    @property
+    def fingerprint(self) -> str:
+        return self.read.fingerprint if self.read else ""
+
+    @property
+    def version(self) -> str:
+        """The data version readers cite (``PackageFiles.version``)."""
+        return self.read.version if self.read else ""
 
     @property
     def errors(self) -> list[Problem]:
@@ -96,40 +100,23 @@ def validate(data_dir: Path | str, archive: Path | str | None = None) -> list[Pr
     return check(data_dir, archive).problems
 
 
-def check(data_dir: Path | str, archive: Path | str | None = None, today: date | None = None) -> Report:
-    """Like ``validate``, returning a ``Report`` with row counts and archive coverage too.
+def check(data_dir: Path | str | PackageFiles, archive: Path | str | None = None, today: date | None = None) -> Report:
+    """Like ``validate``, returning a ``Report`` with row counts and archive coverage too. ``data_dir`` may
+    be the package as ``read_files`` already read it.
 
     ``today`` (default: today) decides which targets are past their deadline, for the warning about
     overdue targets with no record of a check.
     """
-    data_dir = Path(data_dir)
-    report = Report()
-    try:
-        package = read_package(data_dir)
-    except DescriptorError as exc:
-        report.problems.append(Problem(str(data_dir / "datapackage.json"), exc.line, WHOLE, str(exc)))
+    read = data_dir if isinstance(data_dir, PackageFiles) else read_files(data_dir)
+    report = Report(read=read)
+    if read.descriptor is None:
+        report.problems = list(read.problems)
         return report
-
-    report.package = package
-    content = hashlib.sha256()
-    with contextlib.suppress(OSError, UnicodeDecodeError):
-        descriptor = (data_dir / "datapackage.json").read_text(encoding="utf-8-sig")
-        content.update(descriptor.replace("\r\n", "\n").encode("utf-8"))
-    ctx = Context(package, data_dir, {}, [])
-    structure: list[Problem] = []
+    package = read.descriptor
+    ctx = Context(package, read.data_dir, dict(read.files), [], set(read.broken))
     for table in package.tables:
-        f = read_csv(data_dir / table.path, str(data_dir / table.path), table.columns)
-        structure.extend(f.problems)
-        if f.problems:
-            ctx.broken.add(table.name)
-        if f.readable:
-            ctx.files[table.name] = f
-            report.rows[table.name] = f.rows
-            content.update(json.dumps([table.name, [r.values for r in f.rows]], ensure_ascii=False).encode("utf-8"))
-            _check_values(ctx, table, f)
-        report.row_counts[table.name] = len(f.rows)
-
-    report.fingerprint = content.hexdigest()
+        if table.name in ctx.files:
+            _check_field_values(ctx, table, ctx.files[table.name])
     for table in package.tables:
         if table.name in ctx.files:
             _check_keys(ctx, table)
@@ -145,14 +132,14 @@ def check(data_dir: Path | str, archive: Path | str | None = None, today: date |
         report.archive_checked, report.archive_snapshots = check_archive(ctx, Path(archive))
     # A broken file (delimiter, header, ragged rows) is the root cause of whatever follows: it comes first,
     # and the checks that depend on its rows were skipped rather than reported as a cascade.
-    report.problems = sorted(structure) + sorted(ctx.problems)
+    report.problems = sorted(read.problems) + sorted(ctx.problems)
     return report
 
 
 # -- values -------------------------------------------------------------------------------------------
 
 
-def _check_values(ctx: Context, table: Table, f: CsvFile) -> None:
+def _check_field_values(ctx: Context, table: Table, f: CsvFile) -> None:
     fields = {fl.name: fl for fl in table.fields}
     for row in f.rows:
         for name, value in row.values.items():
@@ -170,8 +157,6 @@ def _check_values(ctx: Context, table: Table, f: CsvFile) -> None:
 
 # Characters that change how other text displays, or hide in it: bidirectional embeddings, overrides and
 # isolates, and zero-width ones. Allowed (real text may need them) but reported as warnings.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-INVISIBLE = BIDI_CONTROLS | frozenset("\u200b\u200c\u200d\u2060\ufeff")
 
 
 def value_problem(fl: Field, value: str) -> str | None:

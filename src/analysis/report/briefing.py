@@ -11,14 +11,20 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import paths
-from ..data.reads import read_package, slice_version
-from ..status import STATUSES
+from ..core.status_rules import STATUSES
+from ..data import topics
+from ..data.problems import did_you_mean
+from ..data.reads import read_text_rows, slice_version
+from ..files import read_json_object
 from . import snapshot
-from .figures import BriefingCharts
+from .chart_sections import BriefingCharts
+from .context import BuildContext
+from .downloads import tables
 from .tables import BriefingTables
 from .text import (
     GRADE_RANK,
@@ -47,79 +53,94 @@ if TYPE_CHECKING:
 
 
 class Briefing(BriefingCharts, BriefingTables):
-    """The data and parameters behind one briefing."""
+    """The data and parameters behind one briefing. Making one reads the data and writes nothing; ``save``
+    writes what the briefing showed (the build calls it after the notebook's last cell)."""
 
     def __init__(
         self,
         *,
         title: str,
-        policies: list[str] | str = "all",
+        policies: list[str] | str | dict[str, str] = "all",
         as_of: date | str,
         language: str = "en",
         due_window_months: int = 12,
-        data_dir: Path | str | None = None,
-        figures_dir: Path | str | None = None,
-        previous_figures: Path | str | None = None,
         compare_to: Path | str | None = None,
-        previous_facts: Path | str | None = None,
-        facts_file: Path | str | None = None,
-        editions_dir: Path | str | None = None,
+        context: BuildContext | dict[str, Any] | None = None,
+        data_dir: Path | str | None = None,
     ) -> None:
-        """``compare_to``: a facts.json (or its folder) to compare with; otherwise the last published
-        edition in ``editions_dir`` (``analysis.report.editions``), else ``previous_facts``, the snapshot of
-        this briefing's last build; the build sets both. ``facts_file``: where to save this briefing's own
-        snapshot (the build sets it beside the HTML). ``previous_figures``: the charts of this briefing's
-        last build; a chart drawn from the same data and code is copied from there rather than drawn
-        again (the build sets it, except with ``--force``)."""
+        """``policies``: "all", a list of policy ids, or ``{"topic": NAME}`` (the policies with that topic, in
+        issue order, as in ``reports/briefings.yml``). ``compare_to``: a facts.json (or its folder) to compare
+        with; otherwise the last published edition, else the snapshot of this briefing's last build (both
+        named by the build's ``context``, ``analysis.report.context``). ``data_dir``: a data package other
+        than the project's (a notebook run by hand; the build passes it in ``context``)."""
         from ..data.loading import load
-        from ..status import target_status
+        from ..status import as_date, assessments, target_status
         from .charts import LANGUAGES
 
         if language not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
+        self.context = ctx = BuildContext.of(context)
+        folder = Path(data_dir or ctx.data_dir or paths.DATA_DIR)
         self.title = title
-        self.as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        self.as_of = as_date(as_of)
         self.language = language
         self.due_window_months = due_window_months
-        everything = load(Path(data_dir) if data_dir else paths.DATA_DIR)
-        known = list(everything.policies["id"])
-        if policies == "all" or policies is None:
-            selected = known
-        elif isinstance(policies, str):
-            raise ValueError(f"policies must be 'all' or a list of policy ids, got the string {policies!r}")
-        else:
-            unknown = [p for p in policies if p not in known]
-            if unknown:
-                raise ValueError(f"unknown policy id(s): {', '.join(unknown)}")
-            selected = list(policies)
+        everything = load(folder, validated=ctx.validated)
+        selected = _choose(everything.policies, policies)
         # As of means as of: only what existed on the status date is shown, in every section.
         self.ds: Dataset = everything.known_at(self.as_of)
         issued = set(self.ds.policies["id"])
         self.policy_ids = [p for p in selected if p in issued]
         self.later_policies = [p for p in selected if p not in issued]
         """Selected policies issued after the status date: not shown, only counted."""
-        self.figures_dir = Path(figures_dir) if figures_dir else None
-        self.previous_figures = Path(previous_figures) if previous_figures else None
-        self.status = target_status(self.ds, self.as_of, due_window_months)
+        self.charts_dir = Path(ctx.charts_dir) if ctx.charts_dir else None
+        self.previous_charts = Path(ctx.previous_charts) if ctx.previous_charts else None
+        self.assessments = assessments(self.ds, self.as_of, due_window_months)
+        """Each target's ``Assessment`` (``analysis.core.status_rules``): what the sections render from."""
+        self.status = target_status(self.ds, self.as_of, due_window_months, found=self.assessments)
+        """The same, flattened: the downloads' and the charts' table."""
+        every = len(selected) == len(everything.policies)
         # The version it cites covers exactly the rows it reads (analysis.data.reads), as the build hashes them.
-        self.data_version = slice_version(read_package(Path(data_dir) if data_dir else paths.DATA_DIR),
-                                          None if policies in ("all", None) else selected)
+        self.data_version = ctx.data_version or slice_version(read_text_rows(folder), None if every else selected)
         self.ds = replace(self.ds, version=self.data_version)  # what the page cites
-        self.citations = Citations(kept=_read_numbers(previous_facts))
-        self.numbers_file = Path(facts_file).parent / NUMBERS if facts_file else None
+        self.citations = Citations(kept=_read_numbers(ctx.previous_facts))
         grades = dict(zip(self.ds.sources["id"], self.ds.sources["grade"].astype(str), strict=True))
         self._grade = grades
-        self._also: dict[tuple[str, str], list[str]] = {}
+        self._corroborating: dict[tuple[str, str], list[str]] = {}
         for c in self.ds.citations.itertuples(index=False):
-            self._also.setdefault((str(c.table), str(c.row_id)), []).append(str(c.source_id))
-        self.facts, self.baseline = self._snapshot(compare_to, previous_facts, editions_dir)
-        if facts_file:
-            from ..files import document_date, write_atomic
-            from .downloads import write as write_downloads
+            self._corroborating.setdefault((str(c.table), str(c.row_id)), []).append(str(c.source_id))
+        self.listed_sources: set[str] | None = None
+        """The sources the Sources section listed (``None`` until it is shown)."""
+        self.facts, self.baseline = self._snapshot(compare_to, ctx.previous_facts, ctx.editions_dir)
 
-            write_atomic(Path(facts_file), snapshot.dumps({**self.facts, "baseline": self.baseline}))
-            # Beside the facts, the data behind the briefing for readers to download (the build names them).
-            write_downloads(self, Path(facts_file).parent, document_date(self.as_of.isoformat()))
+    def save(self, folder: Path | str | None = None) -> list[Path]:
+        """Write what this briefing showed into ``folder`` (default: the build's ``context.out_dir``):
+        ``facts.json`` (with its baseline), ``source-numbers.json`` and the downloads ``data.csv`` and
+        ``data.xlsx``; return the paths. Refuses, writing nothing, when a section cited a source that the
+        Sources list does not show (a cell after ``b.sources()``)."""
+        from ..files import document_date, write_atomic
+        from .downloads import write as write_downloads
+
+        target = Path(folder) if folder else Path(self.context.out_dir) if self.context.out_dir else None
+        if target is None:
+            raise ValueError("save() needs a folder: none given and the build's context names none")
+        cited = set(self.citations.numbers)
+        if cited and self.listed_sources is None:
+            raise RuntimeError("this briefing cites sources but shows no Sources list: end the notebook with "
+                               "b.sources()")
+        unlisted = sorted(cited - (self.listed_sources or set()))
+        if unlisted:
+            numbers = ", ".join(f"[{self.citations.numbers[s]}] {s}" for s in unlisted)
+            raise RuntimeError(f"a cell after the Sources list cited {numbers}, which the list does not show: "
+                               "move that cell before b.sources()")
+        target.mkdir(parents=True, exist_ok=True)
+        facts = target / snapshot.FACTS
+        write_atomic(facts, snapshot.dumps({**self.facts, "baseline": self.baseline}))
+        numbers = target / snapshot.NUMBERS  # kept for the next build of the series
+        ordered = dict(sorted(self.citations.all_numbers().items(), key=lambda kv: kv[1]))
+        write_atomic(numbers, (json.dumps({"format": 1, "sources": ordered}, indent=1) + "\n").encode("utf-8"))
+        frames = tables(self.targets, self.investments, self.ds.sources, self.ds.policies)
+        return [facts, numbers, *write_downloads(frames, target, document_date(self.as_of.isoformat()))]
 
     def _snapshot(self, compare_to: Path | str | None, previous_facts: Path | str | None,
                   editions_dir: Path | str | None) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -137,12 +158,12 @@ class Briefing(BriefingCharts, BriefingTables):
 
     # -- selections ---------------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def policies(self) -> pd.DataFrame:
         p = self.ds.policies
         return p[p["id"].isin(self.policy_ids)].sort_values(["issued", "id"], na_position="last")
 
-    @property
+    @cached_property
     def targets(self) -> pd.DataFrame:
         """The selected policies' targets with their status columns (see ``analysis.status``)."""
         columns = [c for c in self.status.columns if c not in ("policy_id", "deadline")]
@@ -154,7 +175,7 @@ class Briefing(BriefingCharts, BriefingTables):
         if missing(source_id):
             return []
         own = str(source_id)
-        ids = [own] + [s for s in self._also.get((table, str(row_id)), []) if s != own]
+        ids = [own] + [s for s in self._corroborating.get((table, str(row_id)), []) if s != own]
         ids.sort(key=lambda s: GRADE_RANK.get(self._grade.get(s, "weak"), 9))  # stable
         return ids
 
@@ -167,7 +188,7 @@ class Briefing(BriefingCharts, BriefingTables):
         o = self.ds.outcomes
         return o[o["id"] == str(outcome_id)].iloc[0]
 
-    @property
+    @cached_property
     def investments(self) -> pd.DataFrame:
         i = self.ds.investments
         if len(self.policy_ids) == len(self.ds.policies):
@@ -282,23 +303,53 @@ class Briefing(BriefingCharts, BriefingTables):
         return text
 
 
-NUMBERS = "source-numbers.json"
-"""Beside facts.json: the number each source has had in the series, so numbers stay put between builds
-(``analysis.build.inputs.NUMBERS`` names the same file)."""
+def save_made(namespace: dict[str, Any], context: BuildContext | dict[str, Any] | None) -> None:
+    """The build's last cell: ``save`` every ``Briefing`` in the notebook's ``namespace`` that was made with
+    the build's ``context`` (none: a notebook that makes no briefing saves nothing)."""
+    wanted = BuildContext.of(context)
+    made = [v for v in namespace.values() if isinstance(v, Briefing) and v.context == wanted]
+    if len(made) > 1:
+        raise RuntimeError("two briefings were made with the build's context: one notebook makes one briefing")
+    for briefing in made:
+        briefing.save()
 
 
 def _read_numbers(previous_facts: Path | str | None) -> dict[str, int]:
-    """The source numbers of the series' last build; none (a fresh start) if unreadable."""
+    """The source numbers of the series' last build, kept beside its facts.json; none (a fresh start) if
+    unreadable."""
     if not previous_facts:
         return {}
-    try:
-        data = json.loads((Path(previous_facts).parent / NUMBERS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    numbers = data.get("sources") if isinstance(data, dict) else None
+    numbers = read_json_object(Path(previous_facts).parent / snapshot.NUMBERS).get("sources")
     if not isinstance(numbers, dict):
         return {}
     return {str(k): v for k, v in numbers.items() if isinstance(v, int) and not isinstance(v, bool) and v > 0}
+
+
+def _choose(policies: pd.DataFrame, chosen: list[str] | str | dict[str, str] | None) -> list[str]:
+    """The ids a briefing's ``policies`` parameter names, checked against the data (as the build checks the
+    list of briefings): "all", a list of ids, or ``{"topic": NAME}`` resolved in issue order."""
+    known = list(policies["id"])
+    if chosen == "all" or chosen is None:
+        return known
+    if isinstance(chosen, dict):
+        if set(chosen) != {"topic"} or not isinstance(chosen["topic"], str):
+            raise ValueError(f"policies must be 'all', a list of policy ids or {{'topic': NAME}}, got {chosen!r}")
+        name = chosen["topic"]
+        if name not in topics.TOPICS:
+            raise ValueError(f"unknown topic {name!r}{topics.suggest(name)} (known topics: {', '.join(topics.TOPICS)})")
+        rows = [topics.PolicyRow(str(p["id"]), plain_date(p["issued"], p["issued_precision"]),
+                                 tuple(topics.split("" if missing(p["topics"]) else str(p["topics"]))))
+                for _, p in policies.iterrows()]
+        ids = topics.policies_with_topic(rows, name)
+        if not ids:
+            raise ValueError(f"no policy has topic {name!r}: the briefing would be empty")
+        return ids
+    if isinstance(chosen, str):
+        raise ValueError(f"policies must be 'all' or a list of policy ids, got the string {chosen!r}")
+    unknown = [p for p in chosen if p not in known]
+    if unknown:
+        raise ValueError(f"unknown policy id(s): {', '.join(map(str, unknown))}{did_you_mean(str(unknown[0]), known)}")
+    return list(chosen)
 
 
 def take(b: Briefing) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 Each function takes the loaded ``Dataset`` (and, where needed, the status frame from
 ``analysis.status.target_status``), draws inside the house style and returns the ``Figure``; nothing is
-shown or saved here (``analysis.report.style.save_figure`` writes SVG and PNG).
+shown or saved here (``analysis.report.style.save_chart`` writes SVG and PNG).
 """
 
 from __future__ import annotations

@@ -22,8 +22,6 @@ from .text import missing
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .briefing import Briefing
-
 CSV_NAME, XLSX_NAME = "data.csv", "data.xlsx"
 """The names in the build's work folder; the build publishes them as ``<id>.csv`` and ``<id>.xlsx``."""
 
@@ -52,19 +50,21 @@ SOURCE_COLUMNS = ("id", "title", "publisher", "published", "url", "grade")
 """The columns of each table, written even when a briefing has no rows (a policy with no targets)."""
 
 
-def tables(b: Briefing) -> dict[str, pd.DataFrame]:
-    """The briefing's targets (with status and evidence), money and sources, as plain tables."""
+def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known: pd.DataFrame,
+           policies: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A briefing's targets (with their status columns, ``analysis.status.target_status``), money and
+    sources, as plain tables; ``policies`` names the policies."""
     import pandas as pd
 
-    sources = b.ds.sources.set_index("id")
-    titles = dict(zip(b.ds.policies["id"], b.ds.policies["title_en"], strict=True))
+    sources = sources_known.set_index("id")
+    titles = dict(zip(policies["id"], policies["title_en"], strict=True))
 
     def source_columns(source_id: Any) -> dict[str, Any]:
         s = sources.loc[source_id]
         return {"source_id": source_id, "source_grade": str(s["grade"]), "source_url": _text(s["url"])}
 
     targets = []
-    for _, t in b.targets.iterrows():
+    for _, t in targets_shown.iterrows():
         targets.append({
             "id": t["id"], "policy_id": t["policy_id"], "policy": titles.get(t["policy_id"], ""),
             "target": t["description_en"], "metric": t["metric"], "comparator": str(t["comparator"]),
@@ -83,7 +83,7 @@ def tables(b: Briefing) -> dict[str, pd.DataFrame]:
             **source_columns(t["source_id"]),
         })
     money = []
-    for _, i in b.investments.iterrows():
+    for _, i in investments.iterrows():
         money.append({
             "id": i["id"], "policy_id": i["policy_id"], "what": i["funded"], "kind": str(i["kind"]),
             "qualifier": _text(i["qualifier"]), "amount": i["amount"],
@@ -101,9 +101,9 @@ def tables(b: Briefing) -> dict[str, pd.DataFrame]:
             "sources": pd.DataFrame(listed, columns=list(SOURCE_COLUMNS))}
 
 
-def write(b: Briefing, folder: Path, document_date: str) -> list[Path]:
-    """Write ``data.csv`` and ``data.xlsx`` into ``folder``; ``document_date`` (ISO) dates the workbook."""
-    frames = tables(b)
+def write(frames: dict[str, pd.DataFrame], folder: Path, document_date: str) -> list[Path]:
+    """Write ``data.csv`` (the targets) and ``data.xlsx`` (every table) of ``tables`` into ``folder``;
+    ``document_date`` (ISO) dates the workbook."""
     csv_path, xlsx_path = folder / CSV_NAME, folder / XLSX_NAME
     write_atomic(csv_path, frames["targets"].to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
     write_atomic(xlsx_path, _workbook(frames, document_date))

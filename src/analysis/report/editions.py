@@ -2,7 +2,7 @@
 
 Each edition folder holds ``edition.json`` (its number, the date it was published, its status date and
 data version), the ``facts.json`` it showed and the PDF that was sent. ``analysis publish`` writes them
-(``analysis.build.publish``); this module reads them, for the build and for the briefing itself:
+(``analysis.pipeline.publish``); this module reads them, for the build and for the briefing itself:
 
 - a build whose facts are those of the last edition *is* that edition: its title block says "Edition n,
   published DATE" and its "Since" section compares with what edition n compared with when it was published;
@@ -24,7 +24,7 @@ from . import snapshot
 
 EDITIONS = "editions"
 RECORD = "edition.json"
-FACTS = "facts.json"
+FACTS = snapshot.FACTS
 
 
 class EditionError(ValueError):

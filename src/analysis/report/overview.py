@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..status import STATUSES
+from ..core.status_rules import STATUSES
 from .briefing import Briefing
 from .text import STATUS_TEXT, Html, data_table, esc, plain_number
 

@@ -19,6 +19,10 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
+FACTS = "facts.json"
+"""A briefing's snapshot, beside its HTML (and in each published edition)."""
+NUMBERS = "source-numbers.json"
+"""Beside facts.json: the number each source has had in the briefing's series, so numbers stay put."""
 TABLES = ("policies", "targets", "investments")
 SINGULAR = {"policies": "policy", "targets": "target", "investments": "amount"}
 # The fields whose change is a revision a reader should hear about, in the order they are listed.

@@ -174,7 +174,7 @@ def _made_from(directory: Path) -> dict[str, str]:
     return read_json_object(directory / MADE_FROM)
 
 
-def save_figure(fig: Figure, directory: Path | str, name: str, *, key: str | None = None,
+def save_chart(fig: Figure, directory: Path | str, name: str, *, key: str | None = None,
                 reuse: Path | str | None = None) -> list[Path]:
     """Write ``name.svg`` (text as paths) and ``name.png`` (200 dpi) atomically; return both paths.
 

@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from ..data.validate import BIDI_CONTROLS
+from ..core.unicode import BIDI_CONTROLS
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist

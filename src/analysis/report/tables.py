@@ -8,10 +8,9 @@ results, money, how status is decided, and the numbered sources.
 from __future__ import annotations
 
 import html
-import json
 from typing import TYPE_CHECKING, Any
 
-from ..status import ABOUT_TOLERANCE, NEEDS_ACCELERATION, ON_TRACK
+from ..core.status_rules import ABOUT_TOLERANCE, NEEDS_ACCELERATION, ON_TRACK
 from .text import (
     BINDING_TEXT,
     GRADE_TEXT,
@@ -38,7 +37,6 @@ from .text import (
 
 if TYPE_CHECKING:
     from datetime import date
-    from pathlib import Path
 
     import pandas as pd
 
@@ -59,7 +57,7 @@ class BriefingTables:
     policies: pd.DataFrame
     targets: pd.DataFrame
     investments: pd.DataFrame
-    numbers_file: Path | None
+    listed_sources: set[str] | None
 
     # Also from Briefing: cite_row(table, row_id, source_id), outcome(outcome_id) and _title(row).
 
@@ -226,12 +224,7 @@ class BriefingTables:
                 late = ' <span class="late">published after the status date</span>'
             items.append(f'<li id="source-{number}" value="{number}">{link}. {esc(s["publisher"])}{published}. '
                          f'<span class="grade grade-{grade}">{GRADE_TEXT[grade]}</span>{late}</li>')
-        if self.numbers_file is not None:  # kept for the next build of the series
-            from ..files import write_atomic
-
-            numbers = dict(sorted(self.citations.all_numbers().items(), key=lambda kv: kv[1]))
-            write_atomic(self.numbers_file, (json.dumps({"format": 1, "sources": numbers}, indent=1)
-                                             + "\n").encode("utf-8"))
+        self.listed_sources = set(self.citations.numbers)  # what save() holds later citations against
         grades = ("Grades: official (government site or briefing); major media; secondary (trade press, law "
                   "firms, institutes); weak (aggregators, mirrors, machine translations: check before relying).")
         return Html(f'<ol class="sources">{"".join(items)}</ol><p class="note">{grades}</p>')

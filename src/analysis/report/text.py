@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..data.validate import BIDI_CONTROLS
+from ..core.unicode import BIDI_CONTROLS
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff《》“”"
 _CJK = re.compile(rf"[\u3000-\u303f{_HAN}\uff00-\uffef]+(?:[\s\d.%~\-+()（）]*[{_HAN}]+)*")

@@ -147,7 +147,7 @@ def source_line(fig: Figure, extra: str = "") -> None:
 
     It names no data version: the page around the chart states the version once, and a chart whose marks
     did not change keeps the same bytes when another row changes, so the build can reuse its saved files
-    (``style.save_figure``)."""
+    (``style.save_chart``)."""
     text = f"Source: Industrial Internet Policy Tracker; each fact cited in the briefing.{(' ' + extra) if extra else ''}"
     fig.text(0.01, 0.005, textwrap.fill(text, int(fig.get_figwidth() * 14.5)), ha="left", va="bottom", fontsize=TEXT,
              color=MUTED)

@@ -8,7 +8,7 @@ briefing is not visible in the next. A kernel that died (a crash, a timeout, a k
 one before the next briefing. Modules stay imported: that is the saving, and the package's code holds no
 state between calls.
 
-``ENGINE`` is registered with papermill as an execution engine; ``execute`` in ``analysis.build.execute``
+``ENGINE`` is registered with papermill as an execution engine; ``execute`` in ``analysis.pipeline.execute``
 passes ``engine_name=ENGINE``.
 """
 

@@ -25,7 +25,7 @@ from ..data.problems import ProblemsError
 
 ENTRY_KEYS = {"id", "notebook", "parameters"}
 TOP_KEYS = {"defaults", "briefings"}
-SET_BY_BUILD = {"data_dir", "figures_dir", "previous_figures", "previous_facts", "facts_file", "editions_dir"}
+SET_BY_BUILD = {"context"}
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 class ConfigError(ProblemsError):
     """The list of briefings is wrong; ``problems`` say where."""
@@ -37,6 +37,10 @@ class BriefingSpec:
     notebook: Path
     parameters: dict[str, Any]
     declared: frozenset[str] = frozenset()  # the names in the notebook's parameters cell
+
+    @property
+    def title(self) -> str:
+        return str(self.parameters.get("title", self.id))
 
 
 # -- the list of briefings ------------------------------------------------------------------------------
@@ -61,36 +65,17 @@ def declared_parameters(notebook: Path) -> dict[str, Any]:
     raise ConfigError([f"{notebook}: no cell tagged 'parameters' (papermill needs one)"])
 
 
-@dataclass(frozen=True)
-class PolicyRow:
-    """What the list of briefings needs of a policy: its id, when it was issued, its topics."""
-
-    id: str
-    issued: str
-    topics: tuple[str, ...]
-
-
-def _policy_rows(data_dir: Path) -> list[PolicyRow] | None:
+def _policy_rows(data_dir: Path) -> list[topics.PolicyRow] | None:
     """The policies in ``policies.csv``, in file order; ``None`` if the file cannot be read."""
     try:
         with open(data_dir / "policies.csv", encoding="utf-8-sig", newline="") as f:
-            return [PolicyRow(row.get("id") or "", row.get("issued") or "", tuple(topics.split(row.get("topics") or "")))
+            return [topics.PolicyRow(row.get("id") or "", row.get("issued") or "", tuple(topics.split(row.get("topics") or "")))
                     for row in csv.DictReader(f)]
     except (OSError, csv.Error, UnicodeDecodeError):
         return None  # the data check reports it
 
 
-def policies_with_topic(rows: list[PolicyRow], topic: str) -> list[str]:
-    """Ids of the policies with ``topic``, in issue order (undated last; ties keep the file's order).
-
-    Dates at the source's precision compare as text: ``2021`` comes before ``2021-01-13``.
-    """
-    chosen = [(n, r) for n, r in enumerate(rows) if topic in r.topics]
-    chosen.sort(key=lambda nr: (nr[1].issued == "", nr[1].issued, nr[0]))
-    return [r.id for _, r in chosen]
-
-
-def resolve_topic(label: str, value: dict[Any, Any], rows: list[PolicyRow] | None,
+def resolve_topic(label: str, value: dict[Any, Any], rows: list[topics.PolicyRow] | None,
                   data_dir: Path) -> tuple[list[str], list[str]]:
     """``policies: {topic: 5g}`` as a list of policy ids; return ``(ids, problems)``."""
     where = f"{label}: parameter 'policies'"
@@ -103,7 +88,7 @@ def resolve_topic(label: str, value: dict[Any, Any], rows: list[PolicyRow] | Non
         return [], [f"{where}: unknown topic {topic!r}{topics.suggest(topic)} (known topics: {known})"]
     if rows is None:
         return [], [f"{where}: topic {topic!r} needs {data_dir / 'policies.csv'}, which could not be read"]
-    ids = policies_with_topic(rows, topic)
+    ids = topics.policies_with_topic(rows, topic)
     if not ids:
         return [], [f"{where}: no policy in {data_dir / 'policies.csv'} has topic {topic!r}: the briefing "
                     "would be empty (see the column 'topics')"]
@@ -173,14 +158,14 @@ def read_briefings(path: Path, data_dir: Path, notebooks_dir: Path = paths.NOTEB
         if isinstance(params.get("policies"), dict):  # {topic: 5g}: the notebook gets the list of ids
             params["policies"], resolved = resolve_topic(label, params["policies"], policy_rows, data_dir)
             problems += resolved
-        problems += _check_values(label, params, policies)
+        problems += _check_parameters(label, params, policies)
         out.append(BriefingSpec(bid, notebook, params, frozenset(declared)))
     if problems:
         raise ConfigError(problems)
     return out
 
 
-def _check_values(label: str, params: dict[str, Any], policies: set[str]) -> list[str]:
+def _check_parameters(label: str, params: dict[str, Any], policies: set[str]) -> list[str]:
     problems = []
     chosen = params.get("policies", "all")
     if chosen != "all":

@@ -21,19 +21,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..core.status_rules import STATUSES
 from ..files import read_json_object, write_atomic
-from ..report.text import STATUS_TEXT
-from ..status import STATUSES
-from .inputs import FACTS
+from .snapshot import FACTS
+from .text import STATUS_TEXT
 
-if TYPE_CHECKING:
-    from .spec import BriefingSpec
-
-TEMPLATES = Path(__file__).resolve().parents[1] / "report" / "templates" / "frontpage"
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "frontpage"
 DATA_PACKAGE = "industrial-internet-data.zip"
-"""The whole data package as one download, beside the front page (written by ``analysis.build.package``)."""
+"""The whole data package as one download, beside the front page (written by ``analysis.pipeline.data_zip``)."""
 
 LEVELS = ("national", "ministerial", "provincial", "municipal")
 STRIP_COLOUR = {"met": "#007A5A", "missed": "#B34E00", "claimed": "#1F6F99", "not-found": "#E0B458",
@@ -58,13 +55,14 @@ class Link:
 
 
 @dataclass
-class Row:
+class ListedBriefing:
+    """One row of the front page's list."""
+
     id: str
     title: str
     built: bool
     failed: bool = False
     as_of: str = ""
-    data_version: str = ""
     issuers: list[str] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)
     issued: str = ""  # a year, or "2015–2026" for several policies
@@ -79,10 +77,6 @@ class Row:
     @property
     def targets(self) -> int:
         return sum(self.counts.values())
-
-    @property
-    def statuses(self) -> str:
-        return " ".join(self.counts)
 
     @property
     def strip(self) -> list[dict[str, Any]]:
@@ -122,16 +116,15 @@ def _read_facts(folder: Path) -> dict[str, Any]:
     return read_json_object(folder / FACTS)
 
 
-def _row(reports_dir: Path, bid: str, title: str, entry: dict[str, Any]) -> Row:
+def _listed(reports_dir: Path, bid: str, title: str, entry: dict[str, Any]) -> ListedBriefing:
     folder = reports_dir / bid
     built = bool(entry) and (folder / f"{bid}.html").exists()
-    row = Row(bid, title, built)
+    row = ListedBriefing(bid, title, built)
     if not built:
         return row
     row.failed = entry.get("inputs") is None  # files from an earlier, complete build
     row.as_of = str(entry.get("as_of", ""))
     facts = _read_facts(folder)
-    row.data_version = str(facts.get("data_version", ""))
     policies = [p for p in (facts.get("policies") or {}).values() if isinstance(p, dict)]
     row.issuers = sorted({str(p.get("issuer")) for p in policies if p.get("issuer")})
     levels = {str(p.get("level")) for p in policies if p.get("level")}
@@ -171,7 +164,7 @@ def _links(folder: Path, bid: str, pages: int) -> list[Link]:
     return links
 
 
-def portfolio(rows: list[Row], reports_dir: Path) -> dict[str, Any]:
+def portfolio(rows: list[ListedBriefing], reports_dir: Path) -> dict[str, Any]:
     """Targets by status over every briefing shown, each target once (a target shown in several
     briefings counts once, with its status in the briefing of the latest status date)."""
     latest: dict[str, tuple[str, str]] = {}
@@ -205,16 +198,16 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def write_index(reports_dir: Path, briefings: Iterable[BriefingSpec], manifest: dict[str, Any],
+def write_index(reports_dir: Path, briefings: Iterable[tuple[str, str]], manifest: dict[str, Any],
                 data_version: str = "") -> None:
-    """Write the front page for ``briefings``, as the manifest says they were last built; ``data_version``
-    is the whole package's (each briefing cites the version of the rows it reads)."""
+    """Write the front page for ``briefings`` (id and title, in list order), as the manifest says they were
+    last built; ``data_version`` is the whole package's (each briefing cites the version of the rows it reads)."""
     import jinja2
 
-    listed = {b.id for b in briefings}
-    rows = [_row(reports_dir, b.id, str(b.parameters.get("title", b.id)), manifest.get(b.id) or {})
-            for b in briefings]
-    rows += [_row(reports_dir, bid, str(entry.get("title", bid)), entry) for bid, entry in sorted(manifest.items())
+    briefings = list(briefings)
+    listed = {bid for bid, _ in briefings}
+    rows = [_listed(reports_dir, bid, title, manifest.get(bid) or {}) for bid, title in briefings]
+    rows += [_listed(reports_dir, bid, str(entry.get("title", bid)), entry) for bid, entry in sorted(manifest.items())
              if bid not in listed and isinstance(entry, dict) and (reports_dir / bid / f"{bid}.html").exists()]
     built = [r for r in rows if r.built]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)

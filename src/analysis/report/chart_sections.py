@@ -33,8 +33,8 @@ class BriefingCharts:
     policy_ids: list[str]
     targets: pd.DataFrame
     investments: pd.DataFrame
-    figures_dir: object
-    previous_figures: object  # the last build's charts: files reused where a chart is unchanged
+    charts_dir: object
+    previous_charts: object  # the last build's charts: files reused where a chart is unchanged
 
     # Also from Briefing: row_sources(table, row_id, source_id).
 
@@ -46,7 +46,7 @@ class BriefingCharts:
         import matplotlib
         import matplotlib.pyplot as plt
 
-        from .style import chart_key, house_style, save_figure
+        from .style import chart_key, house_style, save_chart
         from .svg import inline_svg, tooltips
 
         buffer = io.StringIO()
@@ -54,9 +54,9 @@ class BriefingCharts:
         # quicker for WeasyPrint to lay out than thousands of glyph outlines. The saved files keep paths.
         with house_style(), matplotlib.rc_context({"svg.fonttype": "none"}):
             fig.savefig(buffer, format="svg", metadata={"Date": None})
-        if self.figures_dir is not None:
-            save_figure(fig, Path(str(self.figures_dir)), name, key=chart_key(buffer.getvalue()),
-                        reuse=self.previous_figures)
+        if self.charts_dir is not None:
+            save_chart(fig, Path(str(self.charts_dir)), name, key=chart_key(buffer.getvalue()),
+                        reuse=self.previous_charts)
         tips = tooltips(fig)
         plt.close(fig)
         prefix = f"chart-{name}"

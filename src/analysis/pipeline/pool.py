@@ -58,7 +58,7 @@ def clean_leftovers(reports_dir: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     for folder in [reports_dir, *(p for p in reports_dir.iterdir() if p.is_dir() and not p.name.startswith("."))]:
         for path in folder.glob(".*"):
-            if path.name.startswith((".figures-new-", ".figures-old-")):
+            if path.name.startswith((".charts-new-", ".charts-old-")):
                 shutil.rmtree(path, ignore_errors=True)
             elif path.is_file() and _TEMP_NAME.fullmatch(path.name) and path.name not in (MANIFEST, LOCK):
                 path.unlink(missing_ok=True)

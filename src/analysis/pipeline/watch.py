@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .incremental import Options, build
+from .run import Options, build
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "report" / "templates"
 WATCHED_SUFFIXES = (".csv", ".json", ".ipynb", ".py", ".j2", ".css", ".js", ".yml", ".yaml")

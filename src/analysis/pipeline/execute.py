@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..files import write_atomic
 from ..report import snapshot
+from ..report.context import BuildContext
 from ..report.downloads import CSV_NAME, XLSX_NAME
 from ..report.editions import EDITIONS
 from ..report.editions import label as edition_label
-from .inputs import FACTS, NUMBERS
+from ..report.snapshot import FACTS, NUMBERS
 from .laps import Laps
 from .warm import ENGINE
 from .warm import register as register_warm_engine
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
 
 KERNEL = "industrial-internet"
 FAILED = "_failed"
+SAVE_CELL = """\
+# Added by the build, after the notebook's own cells: write what the briefing showed (facts.json, the
+# source numbers, the downloads), so that no cell can come after it.
+from analysis.report.briefing import save_made
+save_made(globals(), context)"""
 
 
 @dataclass
@@ -53,6 +59,7 @@ class Job:
     reports_dir: Path
     data_version: str
     timeout: int
+    fingerprint: str = ""  # of the data as the build validated it: the kernel need not check it again
     reuse_charts: bool = True  # copy chart files drawn from the same data by the last build (not with --force)
 
 
@@ -136,16 +143,18 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
 
     b = job.briefing
     previous = job.reports_dir / b.id / FACTS
-    params = {**job.parameters, "data_dir": str(job.data_dir.resolve()), "figures_dir": str(work / "figures")}
     editions_dir = job.reports_dir / b.id / EDITIONS
-    if "facts_file" in b.declared:  # a notebook that keeps snapshots
-        params["previous_facts"] = str(previous.resolve()) if previous.exists() else None
-        params["facts_file"] = str(work / FACTS)
-    if "previous_figures" in b.declared:  # a notebook that can reuse the last build's unchanged charts
-        figures = job.reports_dir / b.id / "figures"
-        params["previous_figures"] = str(figures.resolve()) if job.reuse_charts and figures.is_dir() else None
-    if "editions_dir" in b.declared:  # and compares with the last published edition
-        params["editions_dir"] = str(editions_dir.resolve())
+    charts = job.reports_dir / b.id / "charts"
+    params = dict(job.parameters)
+    notebook = nbformat.read(b.notebook, as_version=4)
+    if "context" in b.declared:  # a briefing notebook: the plumbing in one parameter, then the save step
+        params["context"] = BuildContext(
+            data_dir=str(job.data_dir.resolve()), validated=job.fingerprint or None, data_version=job.data_version,
+            out_dir=str(work), charts_dir=str(work / "charts"),
+            previous_charts=str(charts.resolve()) if job.reuse_charts and charts.is_dir() else None,
+            previous_facts=str(previous.resolve()) if previous.exists() else None,
+            editions_dir=str(editions_dir.resolve())).as_parameter()
+        notebook.cells.append(nbformat.v4.new_code_cell(SAVE_CELL, metadata={"tags": ["saved-by-build"]}))
     if params.get("compare_to"):
         params["compare_to"] = str(Path(params["compare_to"]).resolve())
     laps = Laps()
@@ -155,7 +164,7 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
         engine = None if os.environ.get("ANALYSIS_COLD_KERNELS") else ENGINE  # a new kernel each: for debugging
         if engine:
             register_warm_engine()
-        pm.execute_notebook(str(b.notebook), str(executed), parameters=params, kernel_name=KERNEL, engine_name=engine,
+        pm.execute_notebook(notebook, str(executed), parameters=params, kernel_name=KERNEL, engine_name=engine,
                             cwd=str(b.notebook.parent), progress_bar=False, log_output=False,
                             execution_timeout=job.timeout)
     except PapermillExecutionError as exc:
@@ -181,7 +190,7 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     pdf, pages = render_pdf(html)
     (work / f"{b.id}.pdf").write_bytes(pdf)
     lap("pdf")
-    outputs = _publish(work, job.reports_dir / b.id, b.id)
+    outputs = _move_into_place(work, job.reports_dir / b.id, b.id)
     failed = job.reports_dir / FAILED / f"{b.id}.ipynb"
     failed.unlink(missing_ok=True)
     lap("publish")
@@ -196,8 +205,8 @@ def _edition_line(facts_file: Path, editions_dir: Path) -> str:
     return edition_label(snapshot.read(facts_file), editions_dir)
 
 
-def _publish(work: Path, target: Path, bid: str) -> list[str]:
-    """Move the finished files into ``target``: each file by an atomic rename, figures as a folder."""
+def _move_into_place(work: Path, target: Path, bid: str) -> list[str]:
+    """Move the finished files into ``target``: each file by an atomic rename, charts as a folder."""
     target.mkdir(parents=True, exist_ok=True)
     names = [f"{bid}.ipynb", f"{bid}.html", f"{bid}.pdf"]
     names += [kept for kept in (FACTS, NUMBERS) if (work / kept).exists()]
@@ -205,13 +214,13 @@ def _publish(work: Path, target: Path, bid: str) -> list[str]:
         if (work / made).exists():
             os.replace(work / made, work / name)
             names.append(name)
-    figures = work / "figures"
-    if figures.is_dir():
-        old = target / "figures"
-        staged = target / f".figures-new-{os.getpid()}"
+    charts = work / "charts"
+    if charts.is_dir():
+        old = target / "charts"
+        staged = target / f".charts-new-{os.getpid()}"
         shutil.rmtree(staged, ignore_errors=True)
-        shutil.move(str(figures), staged)
-        trash = target / f".figures-old-{os.getpid()}"
+        shutil.move(str(charts), staged)
+        trash = target / f".charts-old-{os.getpid()}"
         if old.exists():
             os.replace(old, trash)
         os.replace(staged, old)

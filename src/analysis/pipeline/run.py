@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from ..data.reads import Package, read_package, slice_version
+from ..data.package_files import read_files
+from ..data.reads import TextRows, slice_version
+from ..report.frontpage import DATA_PACKAGE, write_index
+from .data_zip import write_data_zip
 from .execute import Job
-from .frontpage import DATA_PACKAGE, write_index
 from .inputs import CODE_DIR, changed, code_inputs, digest, input_hashes, read_manifest, save_manifest, selected
 from .laps import Laps
 from .live import LiveLine
-from .package import write_package
 from .pool import Outcome, clean_leftovers, lock_owner, lock_reports, run_all
 from .spec import BriefingSpec, ConfigError, read_briefings
 
@@ -81,7 +82,7 @@ def code_hashes() -> dict[str, str]:
 
 
 def planned(b: BriefingSpec, opts: Options, code: dict[str, str], today: str,
-            package: Package | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+            package: TextRows | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """The parameters a build would run ``b`` with, and the hashes of its inputs."""
     params = dict(b.parameters)
     params["as_of"] = opts.as_of or params.get("as_of") or today
@@ -127,7 +128,8 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
     clean_leftovers(opts.reports_dir)
     manifest = read_manifest(opts.reports_dir)
     code = code_hashes()
-    package = read_package(opts.data_dir)  # once: every briefing's rows are picked from it
+    files = read_files(opts.data_dir)  # the one read: hashed here, validated below, typed in each kernel
+    package = TextRows.of(files)
     today = date.today().isoformat()
     todo: list[tuple[Job, dict[str, str], list[str]]] = []
     for b in chosen:
@@ -143,8 +145,8 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
         if not outputs_present and entry:
             reasons = ["outputs missing"]
         version = slice_version(package, selected(b))  # what the briefing cites: a hash of what it reads
-        todo.append((Job(b, params, opts.data_dir, opts.reports_dir, version, opts.timeout, reuse_charts=not opts.force),
-                     hashes, reasons))
+        todo.append((Job(b, params, opts.data_dir, opts.reports_dir, version, opts.timeout, files.fingerprint,
+                         reuse_charts=not opts.force), hashes, reasons))
 
     lap("plan")
     outcome = Outcome()
@@ -152,7 +154,7 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
         # Validate only when there is work: an up-to-date build stays well under half a second.
         from ..data.validate import check
 
-        report = check(opts.data_dir)
+        report = check(files)
         if report.errors:
             for problem in report.errors:
                 say(str(problem))
@@ -179,8 +181,9 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
         outcome = run_all(todo, jobs, opts.reports_dir, manifest, say)
         lap("briefings")
     if todo or not (opts.reports_dir / DATA_PACKAGE).exists():
-        write_package(opts.data_dir, opts.reports_dir)  # the data the briefings were built from, to download
-    write_index(opts.reports_dir, briefings, read_manifest(opts.reports_dir), slice_version(package, None))
+        write_data_zip(opts.data_dir, opts.reports_dir)  # the data the briefings were built from, to download
+    write_index(opts.reports_dir, [(b.id, b.title) for b in briefings], read_manifest(opts.reports_dir),
+                slice_version(package, None))
     lap("index")
     if os.environ.get("ANALYSIS_TIMINGS"):
         say("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in laps.seconds.items()))
@@ -197,7 +200,7 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
 
 def main_build(argv_opts: Options) -> int:
     """Entry point used by the CLI; prints progress lines as they come, and on a terminal (not in CI) a
-    live line below them with the count and the time left (``analysis.build.live``)."""
+    live line below them with the count and the time left (``analysis.pipeline.live``)."""
     live = LiveLine(sys.stdout) if sys.stdout.isatty() and not os.environ.get("CI") else None
 
     def say(line: str) -> None:

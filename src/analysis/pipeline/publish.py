@@ -20,9 +20,10 @@ from pathlib import Path
 
 from ..files import write_atomic
 from ..report import editions, snapshot
-from .incremental import Options, build, choose, code_hashes, planned
-from .inputs import FACTS, changed, read_manifest
+from ..report.snapshot import FACTS
+from .inputs import changed, read_manifest
 from .pool import lock_owner, lock_reports
+from .run import Options, build, choose, code_hashes, planned
 from .spec import BriefingSpec
 
 

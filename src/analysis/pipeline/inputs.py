@@ -10,16 +10,15 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..data.reads import Package, input_digests, read_package
+from ..data.reads import TextRows, input_digests, read_text_rows
 from ..files import read_json_object, write_atomic
 from ..report.editions import EDITIONS, input_entries
+from ..report.snapshot import FACTS
 
 if TYPE_CHECKING:
     from .spec import BriefingSpec
 
 MANIFEST = ".manifest.json"
-FACTS = "facts.json"
-NUMBERS = "source-numbers.json"  # the numbers each source has had in a briefing series
 CODE_DIR = Path(__file__).resolve().parents[1]
 """The package: every file of code and every template below it is an input of every briefing."""
 
@@ -39,7 +38,7 @@ def selected(b: BriefingSpec) -> list[str] | None:
     return None if policies in ("all", None) else [str(p) for p in policies]
 
 
-def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str], package: Package | None = None,
+def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str], package: TextRows | None = None,
                  reports_dir: Path | None = None) -> dict[str, str]:
     """One hash per input, keyed by a readable name, so a rebuild can say what changed. With
     ``reports_dir``, the briefing's last published edition is one (``analysis.report.editions``).
@@ -50,7 +49,7 @@ def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str], package:
     """
     hashes = {f"notebook {b.notebook.name}": digest(b.notebook),
               "parameters": hashlib.sha256(json.dumps(b.parameters, sort_keys=True).encode()).hexdigest()}
-    hashes.update(input_digests(package or read_package(data_dir), selected(b)))
+    hashes.update(input_digests(package or read_text_rows(data_dir), selected(b)))
     compare_to = b.parameters.get("compare_to")
     if compare_to:
         path = Path(compare_to)

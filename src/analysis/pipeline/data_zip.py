@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 from ..files import write_atomic
-from .frontpage import DATA_PACKAGE
+from ..report.frontpage import DATA_PACKAGE
 
 FOLDER = "industrial-internet-data"
 STAMP = (1980, 1, 1, 0, 0, 0)  # zip's earliest time: the bytes depend on the data only
@@ -28,7 +28,7 @@ def package_bytes(data_dir: Path) -> bytes:
     return buffer.getvalue()
 
 
-def write_package(data_dir: Path, reports_dir: Path) -> bool:
+def write_data_zip(data_dir: Path, reports_dir: Path) -> bool:
     """Write the download if it is missing or differs from the data; whether it was written."""
     made = package_bytes(data_dir)
     target = reports_dir / DATA_PACKAGE
