@@ -25,6 +25,7 @@ from . import snapshot
 from .chart_sections import BriefingCharts
 from .context import BuildContext
 from .downloads import tables
+from .fragments import render
 from .tables import BriefingTables
 from .text import (
     GRADE_RANK,
@@ -32,10 +33,8 @@ from .text import (
     TREND_TEXT,
     Citations,
     Html,
-    badge_html,
     count_text,
     deadline_text,
-    esc,
     figure_text,
     goal_text,
     join_words,
@@ -181,12 +180,13 @@ class Briefing(BriefingCharts, BriefingTables):
 
     def cite_row(self, table: str, row_id: object, source_id: object) -> str:
         """Citation marks for a row: its own source and its corroborating ones, the best-graded first."""
-        return " ".join(self.citations.cite(s) for s in self.row_sources(table, row_id, source_id))  # can wrap
+        from markupsafe import Markup
+
+        return Markup(" ").join(self.citations.cite(s) for s in self.row_sources(table, row_id, source_id))  # can wrap
 
     def outcome(self, outcome_id: object) -> Any:
         """One outcome row by id."""
-        o = self.ds.outcomes
-        return o[o["id"] == str(outcome_id)].iloc[0]
+        return self._outcome_rows[str(outcome_id)]
 
     @cached_property
     def investments(self) -> pd.DataFrame:
@@ -195,13 +195,18 @@ class Briefing(BriefingCharts, BriefingTables):
             return i
         return i[i["policy_id"].isin(self.policy_ids)]
 
-    def _title(self, row: Any) -> str:
+    def _title(self, row: Any) -> list[str]:
+        """A policy's title in the briefing's language, one line each: English, Chinese, or both."""
         en, zh = row["title_en"], row["title_zh"]
         if self.language == "zh" and not missing(zh):
-            return esc(zh)
+            return [str(zh)]
         if self.language == "both" and not missing(zh):
-            return f"{esc(en)}<br>{esc(zh)}"
-        return esc(en)
+            return [str(en), str(zh)]
+        return [str(en)]
+
+    @cached_property
+    def _outcome_rows(self) -> dict[str, Any]:
+        return {str(o["id"]): o for _, o in self.ds.outcomes.iterrows()}
 
     # -- sections -----------------------------------------------------------------------------------
 
@@ -210,42 +215,26 @@ class Briefing(BriefingCharts, BriefingTables):
         from .snapshot import SECTIONS, compare, describe
 
         if self.baseline is None:
-            return Html('<h2 id="since">Since the last briefing</h2><p class="note">This is the first briefing '
-                        "of its series: there is no earlier one to compare with. The next build will list what "
-                        "changed since this one.</p>")
+            return render("since", first=True)
         cmp = compare(self.baseline, self.facts)
-        old = esc(cmp.old_as_of)
+        old = cmp.old_as_of
         same_day = " (an earlier build with the same status date)" if cmp.old_as_of == cmp.new_as_of else ""
         version = self.baseline.get("data_version")
         heading = f"Since {old}"
-        intro = (f"Compared with the briefing as of {old}{same_day}"
-                 f"{f', data version {esc(version)}' if version else ''}: ")
+        intro = f"Compared with the briefing as of {old}{same_day}{f', data version {version}' if version else ''}: "
         if isinstance(edition := self.baseline.get("edition"), dict):  # a published edition, not a build
             from .editions import since_words
 
-            heading, intro = (esc(t) for t in since_words(edition, cmp.old_as_of, version))
-        if not cmp.changes:
-            return Html(f'<h2 id="since">{heading}</h2><p>{intro}no target, status, figure or amount has '
-                        "changed.</p>")
-        parts = [f'<h2 id="since">{heading}</h2><p>{intro}{count_text(len(cmp.changes), "change")}.</p>']
-        for heading, kind, table in SECTIONS:
+            heading, intro = since_words(edition, cmp.old_as_of, version)
+        groups = []
+        for group, kind, table in SECTIONS:
             changes = cmp.of(kind, table)
-            if not changes:
-                continue
-            items = []
-            for c in changes:
-                if kind == "status":
-                    detail = f": {badge_html(c.old)} → {badge_html(c.new)}"
-                elif kind == "revised":
-                    detail = f": {esc(describe(c))}"
-                elif kind == "removed":
-                    detail = f" ({esc(describe(c))})"
-                else:
-                    detail = ""
-                items.append(f"<li><span class='change-label'>{esc(c.label)}</span>{detail}</li>")
-            parts.append(f'<p class="since-group">{esc(heading)} ({len(changes)})</p><ul class="since">'
-                         f'{"".join(items)}</ul>')
-        return Html("".join(parts))
+            if changes:
+                groups.append({"heading": group, "kind": kind, "changes": [
+                    {"label": c.label, "old": c.old, "new": c.new,
+                     "detail": describe(c) if kind in ("revised", "removed") else ""} for c in changes]})
+        return render("since", first=False, heading=heading, intro=intro, groups=groups, changed=bool(cmp.changes),
+                      count=count_text(len(cmp.changes), "change"))
 
     def key_figures(self) -> Html:
         """Where the targets stand, with denominators, so that a reader of this section alone is not misled.
@@ -262,14 +251,9 @@ class Briefing(BriefingCharts, BriefingTables):
         if len(amounts):
             # No total: spending, investment driven, subsidies and pledges do not add up.
             boxes.append((str(len(amounts)), "amounts of money on record"))
-        cells = "".join(f'<div class="kf"><div class="kf-n">{esc(n)}</div><div class="kf-l">{esc(label)}</div></div>'
-                        for n, label in boxes)
-        parts = [f'<div class="key-figures">{cells}</div>', f"<p>{esc(self.headline())}</p>"]
-        if self.later_policies:
-            later = count_text(len(self.later_policies), "selected policy", "selected policies")
-            parts.append(f'<p class="note">Not shown: {later} issued after the status date '
-                         f'({esc(self.as_of.isoformat())}).</p>')
-        return Html("".join(parts))
+        later = (count_text(len(self.later_policies), "selected policy", "selected policies")
+                 if self.later_policies else "")
+        return render("key_figures", boxes=boxes, headline=self.headline(), later=later, as_of=self.as_of.isoformat())
 
     def headline(self) -> str:
         """One sentence on the numeric targets past their deadline, and one on the open ones."""

@@ -12,7 +12,8 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .text import STATUS_TEXT, Html, Svg, count_text, esc, join_words
+from .fragments import Svg, render
+from .text import STATUS_TEXT, Html, count_text, join_words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,8 +39,9 @@ class BriefingCharts:
 
     # Also from Briefing: row_sources(table, row_id, source_id).
 
-    def _show(self, fig: Figure, name: str, title: str, caption: str) -> Svg:
-        """The figure as inline SVG (saved as files too where the build asks), with its caption (HTML)."""
+    def _show(self, fig: Figure, name: str, title: str, sources: str = "") -> Svg:
+        """The figure as inline SVG (saved as files too where the build asks), captioned by its ``title``
+        sentence and, where given, the citation marks of its ``sources``."""
         import io
         from pathlib import Path
 
@@ -60,7 +62,7 @@ class BriefingCharts:
         tips = tooltips(fig)
         plt.close(fig)
         prefix = f"chart-{name}"
-        return Svg(inline_svg(_plain_font_families(buffer.getvalue()), prefix, title, tips), caption, prefix)
+        return Svg(inline_svg(_plain_font_families(buffer.getvalue()), prefix, title, tips), title, prefix, sources)
 
     def timeline(self) -> Svg | Html:
         """One chart for a single policy (a lane per target); for more, charts of at most ``MAX_LANES``
@@ -71,7 +73,7 @@ class BriefingCharts:
             fig = tl.timeline(self.ds, self.status, self.as_of, policies=self.policy_ids,
                               language=self.language, per_target=True)  # type: ignore[arg-type]
             text = tl.summary(self.ds, self.status, self.policy_ids)
-            return self._show(fig, "timeline", text, esc(text))
+            return self._show(fig, "timeline", text)
         pol = self.ds.policies[self.ds.policies["id"].isin(self.policy_ids)]
         runs = tl.groups(pol.sort_values(["issued", "id"], na_position="last"))
         shown = []
@@ -80,7 +82,7 @@ class BriefingCharts:
             fig = tl.timeline(self.ds, self.status, self.as_of, policies=ids, language=self.language,  # type: ignore[arg-type]
                               title=_run_title(self.ds, ids) + part)
             text = tl.summary(self.ds, self.status, ids)
-            shown.append(self._show(fig, "timeline" if len(runs) == 1 else f"timeline-{k}", text, esc(text)))
+            shown.append(self._show(fig, "timeline" if len(runs) == 1 else f"timeline-{k}", text))
         if len(shown) == 1:
             return shown[0]
         return Html("".join(s.html() for s in shown))
@@ -90,16 +92,15 @@ class BriefingCharts:
 
         amounts = self.investments.dropna(subset=["amount"])
         if amounts.empty:
-            return Html('<p class="note">No amount of money is stated for these policies; the table below lists '
-                        'what is known.</p>' if len(self.investments) else
-                        '<p class="note">No money is recorded for these policies.</p>')
+            return render("note", words="No amount of money is stated for these policies; the table below lists "
+                          "what is known." if len(self.investments) else "No money is recorded for these policies.")
         fig = charts.investments(self.ds, policies=None if len(self.policy_ids) == len(self.ds.policies)
                                  else self.policy_ids)
         cny = amounts[amounts["currency"] == "CNY"]
         text = (f"Bar chart of {count_text(len(cny), 'amount')} of money in CNY on a log scale, beside the period "
                 f"each covers" + (f"; {len(amounts) - len(cny)} in other currencies not drawn." if len(cny) < len(amounts)
                                    else "."))
-        return self._show(fig, "investments", text, esc(text))
+        return self._show(fig, "investments", text)
 
     def progress_chart(self) -> Svg | Html:
         """Reported figures against their targets, with the sources of the figures drawn, cited by number."""
@@ -107,7 +108,7 @@ class BriefingCharts:
 
         linked = self.ds.outcomes.dropna(subset=["target_id", "value"])
         if not linked["target_id"].isin(self.targets["id"]).any():
-            return Html('<p class="note">No reported figures are linked to these targets yet.</p>')
+            return render("note", words="No reported figures are linked to these targets yet.")
         drawn = charts.progress_targets(self.ds, self.policy_ids)
         runs = [list(drawn["id"][i:i + charts.PANELS]) for i in range(0, len(drawn), charts.PANELS)]
         shown = []
@@ -116,9 +117,8 @@ class BriefingCharts:
             fig = charts.progress(self.ds, self.status, policies=self.policy_ids, targets=ids,
                                   title=f"Reported progress against {count_text(len(ids), 'numeric target')}{part}")
             text, sources = self._progress_caption(linked, ids)
-            marks = " ".join(self.citations.cite(s) for s in sources)
-            caption = f'{esc(text)}<span class="chart-sources">Figures from: {marks}</span>'
-            shown.append(self._show(fig, "progress" if len(runs) == 1 else f"progress-{k}", text, caption))
+            marks = " ".join(self.citations.cite(s) for s in sources)  # markup of our own
+            shown.append(self._show(fig, "progress" if len(runs) == 1 else f"progress-{k}", text, marks))
         return shown[0] if len(shown) == 1 else Html("".join(s.html() for s in shown))
 
     def _progress_caption(self, linked: pd.DataFrame, ids: list[str]) -> tuple[str, list[str]]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..core.status_rules import STATUSES
 from .briefing import Briefing
-from .text import STATUS_TEXT, Html, data_table, esc, plain_number
+from .fragments import render
+from .text import STATUS_TEXT, Html, money_text
 
 
 def by_year(b: Briefing) -> Html:
@@ -13,15 +14,12 @@ def by_year(b: Briefing) -> Html:
     years = t["deadline"].dt.year.astype("Int64").astype("string").fillna("no date")
     counts = t.assign(year=years).groupby(["year", "status"], observed=False).size().unstack(fill_value=0)
     statuses = [s for s in STATUSES if s in counts.columns and counts[s].sum()]
-    rows = []
-    for year, row in counts.iterrows():
-        if not row.sum():
-            continue
-        cells = "".join(f"<td class='num'>{int(row[s]) or ''}</td>" for s in statuses)
-        rows.append(f"<tr><td>{esc(year)}</td>{cells}<td class='num'><b>{int(row.sum())}</b></td></tr>")
-    total = "".join(f"<td class='num'><b>{int(counts[s].sum())}</b></td>" for s in statuses)
-    rows.append(f"<tr class='total'><td>all</td>{total}<td class='num'><b>{int(counts.values.sum())}</b></td></tr>")
-    return Html(data_table(["Due"] + [STATUS_TEXT[s] for s in statuses] + ["targets"], rows, "counts"))
+    labels = [STATUS_TEXT[s] for s in statuses]
+    rows = [(year, [(label, int(row[s])) for label, s in zip(labels, statuses, strict=True)], int(row.sum()))
+            for year, row in counts.iterrows() if row.sum()]
+    totals = [(label, int(counts[s].sum())) for label, s in zip(labels, statuses, strict=True)]
+    return render("by_year", header=["Due", *labels, "targets"], rows=rows, totals=totals,
+                  total=int(counts.values.sum()))
 
 
 def money_by_period(b: Briefing) -> Html:
@@ -33,9 +31,6 @@ def money_by_period(b: Briefing) -> Html:
     for _, i in inv.iterrows():
         start = "" if i["when"] != i["when"] else str(i["when"].year)
         end = "" if i["period_end"] != i["period_end"] else str(i["period_end"].year)
-        period = start + (f"–{end}" if end and end != start else "")
-        amount = "not stated" if i["amount"] != i["amount"] else f"{i['currency']} {plain_number(float(i['amount']))}"
-        rows.append(f"<tr><td class='nowrap'>{esc(period)}</td><td>{esc(i['funded'])}</td>"
-                    f"<td class='nowrap'>{esc(amount)}</td><td>{esc(i['kind'])}</td>"
-                    f"<td>{b.citations.cite(i['source_id'])}</td></tr>")
-    return Html(data_table(["Period", "What", "Amount", "Kind", "Source"], rows, "money-by-period"))
+        rows.append({"period": start + (f"–{end}" if end and end != start else ""), "funded": i["funded"],
+                     "amount": money_text(i), "kind": i["kind"], "cites": b.citations.cite(i["source_id"])})
+    return render("money_by_period", rows=rows)

@@ -66,35 +66,6 @@ class Html:
         return self.markup
 
 
-class Svg:
-    """A chart shown inline as SVG with real text (vector in HTML and PDF), in a ``<figure>`` whose
-    ``<figcaption>`` says in one sentence what the chart shows (and, for some charts, its sources).
-
-    ``svg`` is the chart's ``<svg>`` element, named by ``<name>-title`` and ``<name>-caption`` (see
-    ``analysis.report.svg.inline_svg``); ``caption`` is HTML (escaped by the caller). Shown as
-    ``text/html``: Jupyter and the briefing template show the same figure, caption and tooltips.
-    """
-
-    def __init__(self, svg: str, caption: str = "", name: str = "chart") -> None:
-        self.svg = svg
-        self.caption = caption
-        self.name = name
-
-    def html(self) -> str:
-        # The frame scrolls sideways on a phone, where the chart keeps a legible size (briefing.css), so it
-        # takes the keyboard focus too, named by the caption.
-        name = esc_plain(self.name)
-        return (f'<figure class="chart"><div class="chart-frame" tabindex="0" role="group" '
-                f'aria-labelledby="{name}-caption">{self.svg}</div><figcaption id="{name}-caption">{self.caption}'
-                "</figcaption></figure>")
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/html": self.html()}
-
-    def __str__(self) -> str:
-        return self.html()
-
-
 @dataclass
 class Citations:
     """Numbers sources in the order they are first cited, keeping the numbers of earlier builds.
@@ -108,18 +79,25 @@ class Citations:
     kept: dict[str, int] = field(default_factory=dict)
 
     def cite(self, source_id: object) -> str:
+        """The citation mark for a source (markup: ``<a class="cite" ...>[3]</a>``), numbering it if new."""
         if missing(source_id):
-            return ""
+            return _markup("")
         key = str(source_id)
         number = self.numbers.get(key)
         if number is None:
             number = self.kept.get(key) or max([0, *self.kept.values(), *self.numbers.values()]) + 1
             self.numbers[key] = number
-        return f'<a class="cite" href="#source-{number}">[{number}]</a>'
+        return _markup(f'<a class="cite" href="#source-{number}">[{number}]</a>')
 
     def all_numbers(self) -> dict[str, int]:
         """Every number the series has given, this build's included: what the next build keeps."""
         return {**self.kept, **self.numbers}
+
+
+def _markup(text: str) -> str:
+    from markupsafe import Markup
+
+    return Markup(text)
 
 
 def plain_number(value: float) -> str:
@@ -131,16 +109,6 @@ def plain_number(value: float) -> str:
         return f"{value / 1e6:,.4g} million"
     return f"{value:,.10g}"
 
-
-
-def printed_html(value: object) -> str:
-    """The figure as the source prints it, under the value it was read as."""
-    return "" if missing(value) else f'<div class="printed">as printed: {esc(value)}</div>'
-
-
-def note_html(value: object) -> str:
-    """A curator's note, small, under the row it qualifies."""
-    return "" if missing(value) else f'<div class="note">{esc(value)}</div>'
 
 
 def rate_text(value: float) -> str:
@@ -166,32 +134,8 @@ def when_text(o: Any) -> str:
     return plain_date(o["reported"], o["reported_precision"])
 
 
-def badge_html(status: str | None) -> str:
-    if status not in STATUS_TEXT:
-        return esc(status or "none")
-    return f"<span class='status status-{status}'>{STATUS_TEXT[status]}</span>"
-
-
 def count_text(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
-
-
-_CELL = re.compile(r"<td(?=[\s>])")
-
-
-def data_table(header: list[str], rows: list[str], kind: str = "") -> str:
-    """A table of ``rows`` (``<tr>`` strings) under ``header``. Each cell is labelled with its column's
-    header (``data-label``), so that on a phone, where the rows reflow into cards, every value still says
-    what it is."""
-    head = "".join(f"<th>{esc(h)}</th>" for h in header)
-    labels = [f'<td data-label="{esc(h)}"' for h in header]
-
-    def label(row: str) -> str:
-        cells = iter(labels)
-        return _CELL.sub(lambda m: next(cells, m.group(0)), row)
-
-    return (f'<table class="data{" " + kind if kind else ""}"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(label(r) for r in rows)}</tbody></table>')
 
 
 def _year_text(value: object) -> str:
