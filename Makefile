@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 KERNEL := industrial-internet
 DEB_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji poppler-utils libharfbuzz-subset0 chromium
 
-.PHONY: help setup system-packages validate check notebooks hooks charts reports watch publish bench lock fixtures test lab clean distclean
+.PHONY: help setup system-packages validate check notebooks hooks charts reports watch publish bench lock fixtures test test-fast lab clean distclean
 
 help: ## list the targets
 	@echo "Industrial Internet Policy Tracker"
@@ -97,16 +97,29 @@ fixtures: ## copy data/ to tests/fixtures/data, the tests' own package (after a 
 	@rm -rf tests/fixtures/data.new && cp -r data tests/fixtures/data.new && rm -rf tests/fixtures/data && \
 		mv tests/fixtures/data.new tests/fixtures/data && echo "fixtures: tests/fixtures/data is now a copy of data/"
 
-test: setup ## run the test suite
-	@$(BIN)/python -m pytest
+# Two worker processes (pytest-xdist); tests that share a module's build, or start and kill builds, stay
+# together in one worker (their xdist_group). The slowest are listed at the end of each run.
+TEST_WORKERS ?= 2
+TEST_ARGS := -n $(TEST_WORKERS) --dist loadgroup --durations=15
+
+test: setup ## run the whole test suite, as CI does (TEST_WORKERS=N; default 2)
+	@$(BIN)/python -m pytest $(TEST_ARGS)
+
+test-fast: setup ## the test suite without the slow end-to-end tests, for the edit loop
+	@$(BIN)/python -m pytest $(TEST_ARGS) -m "not slow"
 
 lab: setup ## open JupyterLab on notebooks/ with the project kernel; saving a notebook also saves its .py
 	@$(BIN)/jupyter lab notebooks/
 
-clean: ## remove caches and build outputs (keeps .venv)
-	@rm -rf .pytest_cache .hypothesis .ruff_cache build src/*.egg-info reports/charts reports/_failed reports/.manifest.json reports/.build.lock reports/index.html reports/industrial-internet-data.zip
-	@find reports -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+clean: ## remove caches and build outputs (keeps .venv and every published edition, reports/<id>/editions/)
+	@rm -rf .pytest_cache .hypothesis .ruff_cache build src/*.egg-info reports/charts reports/_failed reports/.manifest.json reports/.build.lock reports/index.html reports/industrial-internet-data.zip reports/.build-*
+	@for d in reports/*/; do \
+		[ -d "$$d" ] || continue; \
+		find "$$d" -mindepth 1 -maxdepth 1 ! -name editions -exec rm -rf {} +; \
+		rmdir "$$d" 2> /dev/null || true; \
+	done
 	@find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+	@if ls -d reports/*/editions > /dev/null 2>&1; then echo "clean: published editions kept in reports/<id>/editions/ (records, not build output)"; fi
 
-distclean: clean ## also remove .venv
+distclean: clean ## also remove .venv (editions are still kept)
 	@rm -rf $(VENV)

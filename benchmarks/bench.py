@@ -98,9 +98,11 @@ def smallest() -> list[dict]:
     return [min(single, key=lambda e: counts.get(e["parameters"]["policies"][0], 0))]
 
 
-def parameters(entry: dict, data_dir: Path, figures: Path) -> dict:
-    return {"as_of": AS_OF, "language": "both", **entry.get("parameters", {}), "data_dir": str(data_dir),
-            "charts_dir": str(figures)}
+def parameters(entry: dict, data_dir: Path, charts: Path) -> dict:
+    """An entry's parameters as a user would pass them by hand, with the data and the charts' folder in the
+    notebook's ``context`` (nothing else of the build: no facts kept, no charts reused)."""
+    return {"as_of": AS_OF, "language": "both", **entry.get("parameters", {}),
+            "context": {"data_dir": str(data_dir), "charts_dir": str(charts)}}
 
 
 def make_scripts(entries: list[dict], work: Path, data_dir: Path, notebooks: Path) -> list[Path]:
@@ -112,7 +114,7 @@ def make_scripts(entries: list[dict], work: Path, data_dir: Path, notebooks: Pat
     scripts = []
     for e in entries:
         nb = load_notebook_node(str(notebooks / e["notebook"]))
-        nb = parameterize_notebook(nb, parameters(e, data_dir, work / "limit-figures" / e["id"]))
+        nb = parameterize_notebook(nb, parameters(e, data_dir, work / "limit-charts" / e["id"]))
         source, _ = PythonExporter().from_notebook_node(nb)
         path = work / f"{e['id']}.py"
         path.write_text(source, encoding="utf-8")
@@ -138,7 +140,7 @@ def measure(entries: list[dict], data_dir: Path, repeat: int, modes: set[str], l
             for e in entries:
                 executed = work / "naive" / f"{e['id']}.ipynb"
                 executed.parent.mkdir(exist_ok=True)
-                params = yaml.safe_dump(parameters(e, data_dir, work / "naive" / "figures"))
+                params = yaml.safe_dump(parameters(e, data_dir, work / "naive" / "charts"))
                 run([str(BIN / "papermill"), str(notebooks / e["notebook"]), str(executed), "-k",
                      "industrial-internet", "-y", params, "--cwd", str(notebooks), "--no-progress-bar"])
                 run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from analysis.paths import PROJ_ROOT
 
 
+@pytest.mark.slow
 def test_benchmark_smoke(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(PROJ_ROOT / "benchmarks" / "bench.py"), "--smoke", "--out",
                              str(tmp_path)], capture_output=True, text=True, timeout=900)

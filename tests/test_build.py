@@ -18,6 +18,8 @@ from analysis.pipeline import ConfigError, read_briefings
 
 from .conftest import FIXTURE_DATA
 
+pytestmark = pytest.mark.xdist_group("build")  # its tests share one build and change it in order
+
 ID = "ii-plan-2018-2020"
 
 
@@ -44,7 +46,8 @@ def entry(bid: str, notebook: str = "briefing.ipynb", extra: str = "") -> str:
     (entry("a").replace(f"[{ID}]", "[ii-plan-2018-2021]"),
      "briefing 'a': unknown policy id 'ii-plan-2018-2021' in 'policies'; did you mean 'ii-plan-2018-2020'?"),
     (entry("a", extra="      colour: red\n"), "briefing 'a': parameter 'colour' is not declared in briefing.ipynb"),
-    (entry("a", extra="      data_dir: /tmp\n"), "briefing 'a': parameter 'data_dir' is set by the build"),
+    (entry("a", extra="      context: {}\n"), "briefing 'a': parameter 'context' is set by the build"),
+    (entry("a", extra="      data_dir: /tmp\n"), "briefing 'a': parameter 'data_dir' is not declared in briefing.ipynb"),
     (entry("a", extra="      language: fr\n"), "briefing 'a': parameter 'language' must be en, zh or both"),
     (entry("a", extra="      as_of: 23.11.2026\n"), "briefing 'a': parameter 'as_of' must be a date"),
     (entry("a") + entry("a"), "briefing 'a': id used twice"),
@@ -102,7 +105,7 @@ def test_build_writes_notebook_html_pdf_and_index(built) -> None:
     first = built["first"]
     assert first.returncode == 0, first.stdout + first.stderr
     out = built["reports"] / ID
-    assert sorted(p.name for p in out.iterdir()) == ["facts.json", "figures", f"{ID}.csv", f"{ID}.html", f"{ID}.ipynb",
+    assert sorted(p.name for p in out.iterdir()) == ["charts", "facts.json", f"{ID}.csv", f"{ID}.html", f"{ID}.ipynb",
                                                     f"{ID}.pdf", f"{ID}.xlsx", "source-numbers.json"]
     assert sorted(p.name for p in (out / "charts").iterdir()) == [  # this policy has money and outcomes
         ".made-from.json", "investments.png", "investments.svg", "progress.png", "progress.svg", "timeline.png", "timeline.svg"]
@@ -251,7 +254,8 @@ def test_a_briefing_dated_before_most_of_the_data_shows_only_what_was_known(tmp_
     listing.write_text("defaults:\n  as_of: 2019-06-30\nbriefings:\n  - id: early\n    notebook: briefing.ipynb\n"
                        f"    parameters:\n      title: Early\n      policies: {plans}\n", encoding="utf-8")
     out = tmp_path / "reports"
-    result = run_build("--briefings", str(listing), "--reports-dir", str(out), "--jobs", "1")
+    result = run_build("--briefings", str(listing), "--data-dir", str(FIXTURE_DATA), "--reports-dir", str(out),
+                       "--jobs", "1")
     assert result.returncode == 0, result.stdout + result.stderr
     facts = json.loads((out / "early" / "facts.json").read_text(encoding="utf-8"))
     assert set(facts["policies"]) == {"ii-plan-2018-2020"}

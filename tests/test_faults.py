@@ -24,6 +24,8 @@ from analysis.pipeline import Options, build
 
 from .conftest import FIXTURE_DATA
 
+pytestmark = pytest.mark.xdist_group("processes")  # builds started, killed and timed: one at a time
+
 KILLS = 21
 
 
@@ -32,7 +34,7 @@ def tiny_notebook(folder: Path, extra_cell: str = "") -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "industrial-internet", "language": "python", "display_name": "Python"}
     nb.metadata["language_info"] = {"name": "python"}
-    params = nbformat.v4.new_code_cell('title = "Tiny"\nas_of = "2026-01-01"\ndata_dir = None\nfigures_dir = None')
+    params = nbformat.v4.new_code_cell('title = "Tiny"\nas_of = "2026-01-01"\ncontext = None')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, nbformat.v4.new_markdown_cell("## Tiny\n\nA short briefing."),
                 nbformat.v4.new_code_cell('from IPython.display import HTML\nHTML(f"<p>status date {as_of}</p>")')]
@@ -107,6 +109,7 @@ def assert_consistent(reports: Path) -> dict:
     return manifest
 
 
+@pytest.mark.slow
 def test_kills_at_random_moments_leave_nothing_half_made(tmp_path: Path) -> None:
     args = setup_project(tmp_path, ids=("one", "two", "three"))
     reports = tmp_path / "reports"

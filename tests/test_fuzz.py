@@ -18,6 +18,8 @@ from analysis.data.validate import check
 
 from .conftest import FIXTURE_DATA
 
+pytestmark = pytest.mark.xdist_group("fuzz")  # its module-scoped fixtures are built once, in one worker
+
 TABLES = ["sources", "policies", "bodies", "targets", "investments", "outcomes", "citations"]
 
 CELL = st.one_of(
@@ -25,6 +27,7 @@ CELL = st.one_of(
                      "qualitative", "ii-plan-2021-2023", "made-in-china-2025", " pad ", "中国制造2025", "\r", "\n"]),
     st.text(max_size=12),
 )
+
 ROW = st.lists(CELL, min_size=1, max_size=20)  # a header-only table is valid, so every row has a cell
 
 

@@ -92,3 +92,21 @@ def test_citation_file_names_the_data_package_and_its_version() -> None:
     assert cff["preferred-citation"]["type"] == "data"
     assert cff["preferred-citation"]["version"] == package["version"]
     assert cff["preferred-citation"]["license"] == "CC-BY-4.0"
+
+
+def test_make_clean_keeps_published_editions(tmp_path) -> None:
+    """Editions are records of what was sent, not build output: make clean (and distclean) keep them."""
+    import shutil
+
+    shutil.copy(PROJ_ROOT / "Makefile", tmp_path / "Makefile")
+    reports = tmp_path / "reports"
+    for path in ("b/b.html", "b/b.pdf", "b/charts/timeline.svg", "b/editions/1/edition.json", "b/editions/1/b.pdf",
+                 "fresh/fresh.html", "charts/timeline.svg", "index.html", ".manifest.json"):
+        (reports / path).parent.mkdir(parents=True, exist_ok=True)
+        (reports / path).write_text("x", encoding="utf-8")
+    (reports / "briefings.yml").write_text("briefings: []\n", encoding="utf-8")
+    result = subprocess.run(["make", "-s", "clean"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    left = sorted(str(p.relative_to(reports)) for p in reports.rglob("*") if p.is_file())
+    assert left == ["b/editions/1/b.pdf", "b/editions/1/edition.json", "briefings.yml"]
+    assert "published editions kept" in result.stdout

@@ -1,18 +1,57 @@
-"""The README's walkthrough, run word for word as a new user would, from the project folder."""
+"""The front door: the README fits on a screen or two and every link in it and in docs/ resolves; the
+analyst's guide's walkthrough runs word for word as a new user would, from the project folder."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from analysis.paths import PROJ_ROOT
 
+GUIDE = PROJ_ROOT / "docs" / "analysts-guide.md"
+PAGES = [PROJ_ROOT / "README.md", *sorted((PROJ_ROOT / "docs").glob("*.md"))]
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _anchors(page: Path) -> set[str]:
+    """The anchors a Markdown page's headings get (GitHub's rule: lower case, punctuation dropped,
+    spaces as hyphens), code blocks left out."""
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+            for h in re.findall(r"^#+ (.+)$", text, re.M)}
+
+
+def test_the_readme_fits_on_a_screen_or_two() -> None:
+    assert len((PROJ_ROOT / "README.md").read_text(encoding="utf-8").splitlines()) <= 150
+
+
+def test_every_link_in_the_readme_and_docs_resolves() -> None:
+    broken = []
+    for page in PAGES:
+        for target in _LINK.findall(page.read_text(encoding="utf-8")):
+            if target.startswith(("http://", "https://")):
+                continue
+            path, _, anchor = target.partition("#")
+            dest = (page.parent / path).resolve() if path else page
+            if not dest.exists() or (anchor and anchor not in _anchors(dest)):
+                broken.append(f"{page.relative_to(PROJ_ROOT)}: {target}")
+    assert broken == []
+    linked = {(PROJ_ROOT / t.partition("#")[0]).resolve() for t in _LINK.findall(PAGES[0].read_text(encoding="utf-8"))}
+    assert {p.resolve() for p in PAGES[1:]} <= linked, "every page under docs/ is linked from the README"
+
+
+def test_the_link_check_finds_a_broken_anchor(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text("# Speed\n\n## Editions: what was sent\n", encoding="utf-8")
+    assert _anchors(page) == {"speed", "editions-what-was-sent"}
+
 
 def walkthrough() -> str:
-    text = (PROJ_ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("### Walkthrough", 1)[1].split("\n## ", 1)[0]
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text.split("## Walkthrough", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
     assert len(blocks) == 2, "the walkthrough should have its two shell blocks"
     return "".join(blocks)
@@ -24,6 +63,7 @@ def _contents() -> dict[str, bytes]:
     return {f.name: f.read_bytes() for f in files if f.is_file()}
 
 
+@pytest.mark.slow
 def test_readme_walkthrough_runs_word_for_word() -> None:
     if not (PROJ_ROOT / ".venv" / "bin" / "analysis").exists():
         pytest.skip("needs make setup (.venv)")

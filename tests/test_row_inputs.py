@@ -30,6 +30,8 @@ from analysis.report.briefing import take
 from .conftest import FIXTURE_DATA
 from .test_build import run_build
 
+pytestmark = pytest.mark.xdist_group("row-inputs")  # its module-scoped fixtures are built once, in one worker
+
 AS_OF = "2026-11-29"
 SECTIONS = ("since", "key_figures", "timeline", "policies_table", "targets_table", "lineage", "reported_results",
             "investments_chart", "investments_table", "progress_chart", "status_rules", "sources")
@@ -98,6 +100,7 @@ def before(tmp_path_factory) -> dict:
     return {"data": data, "digests": {tuple(p): input_digests(pkg, p) for p in ONE_POLICY}, "shown": {}}
 
 
+@pytest.mark.slow
 # Explicit cases first (a source's title, a target's note, a figure, a new figure, a dropped citation, a
 # search), then random ones.
 @example(table="sources", action="change", pick=5, column_pick=0, seed=0)
@@ -164,6 +167,7 @@ def test_a_briefing_reads_its_lineage_and_the_sources_its_rows_cite() -> None:
     assert slice_version(pkg, ["ii-plan-2021-2023"]) != slice_version(pkg, None)
 
 
+@pytest.mark.slow
 def test_an_incremental_build_equals_a_forced_one(tmp_path: Path) -> None:
     """One changed outcome: only the briefings that show it are rebuilt, each says why, and the result is
     byte for byte what a forced build of the same state gives."""
@@ -201,7 +205,7 @@ def test_an_incremental_build_equals_a_forced_one(tmp_path: Path) -> None:
             inc, forced_file = (tmp_path / d / bid / "charts" / name for d in ("inc", "forced"))
             assert inc.read_bytes() == forced_file.read_bytes(), f"{bid}/charts/{name}"
     reused = {d: json.loads((tmp_path / d / "a" / "a.ipynb").read_text(encoding="utf-8"))["metadata"]["papermill"]
-              ["parameters"]["previous_charts"] for d in ("inc", "forced")}
+              ["parameters"]["context"]["previous_charts"] for d in ("inc", "forced")}
     assert reused["inc"] == str((tmp_path / "inc" / "a" / "charts").resolve()) and reused["forced"] is None
     html = (tmp_path / "inc" / "a" / "a.html").read_text(encoding="utf-8")
     assert "301 factories" in html and "300 factories" in html  # the figure, and "Since" says what it was

@@ -12,10 +12,10 @@ import pytest
 
 from analysis import paths
 from analysis.data import topics
+from analysis.data.topics import PolicyRow, policies_with_topic
 from analysis.data.validate import check
 from analysis.paths import NOTEBOOKS_DIR, PROJ_ROOT
 from analysis.pipeline import ConfigError, read_briefings
-from analysis.data.topics import PolicyRow, policies_with_topic
 
 from .conftest import FIXTURE_DATA
 
@@ -169,12 +169,14 @@ def test_make_reports_passes_only_through_and_fails_fast_on_an_unknown_id() -> N
     assert "building" not in out and "nothing was built" in out
 
 
-def test_make_help_and_readme_document_only_and_topics() -> None:
+def test_make_help_and_docs_document_only_and_topics() -> None:
     help_text = subprocess.run(["make", "-s", "help"], cwd=PROJ_ROOT, capture_output=True, text=True, timeout=60).stdout
     assert re.search(r"make reports\s+.*ONLY=", help_text), help_text
     readme = (PROJ_ROOT / "README.md").read_text(encoding="utf-8")
-    assert 'make reports ONLY="' in readme and "policies: {topic: 5g}" in readme
-    section = readme.split("### Topics", 1)[1].split("\n## ", 1)[0]
+    briefings = (PROJ_ROOT / "docs" / "briefings.md").read_text(encoding="utf-8")
+    assert 'make reports ONLY="' in readme + briefings and "policies: {topic: 5g}" in briefings
+    model = (PROJ_ROOT / "docs" / "data-model.md").read_text(encoding="utf-8")
+    section = model.split("## Topics", 1)[1].split("\n## ", 1)[0]
     for topic, _ in topics.TOPICS.items():
-        assert f"| `{topic}` |" in section, f"topic {topic!r} is not described in the README's table"
+        assert f"| `{topic}` |" in section, f"topic {topic!r} is not described in docs/data-model.md's table"
     assert "mentions 5G" in section

@@ -10,9 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from analysis.paths import NOTEBOOKS_DIR
 
 from .conftest import FIXTURE_DATA
+
+pytestmark = pytest.mark.xdist_group("processes")  # builds started, killed and timed: one at a time
 
 PROBE = """import os
 with open(os.environ["WARM_PROBE"], "a") as _f:
@@ -80,6 +84,7 @@ os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *sys.argv[
 RUN_ONE = """import sys
 import papermill as pm
 from analysis.pipeline.warm import ENGINE, register
+
 register()
 pm.execute_notebook(sys.argv[1], sys.argv[2], kernel_name="flaky", engine_name=ENGINE, progress_bar=False)
 """

@@ -13,10 +13,14 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from analysis.pipeline.watch import relevant
 
 from .conftest import FIXTURE_DATA
 from .test_build import entry, write_list
+
+pytestmark = pytest.mark.xdist_group("processes")  # builds started, killed and timed: one at a time
 
 
 class Lines:
@@ -45,6 +49,7 @@ class Lines:
         raise AssertionError(f"no line with {text!r} within {timeout} s; saw:\n" + "\n".join(self.seen))
 
 
+@pytest.mark.slow
 def test_saves_rebuild_bad_data_waits_and_ctrl_c_stops(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, data)

@@ -72,15 +72,6 @@ class Checked:
         return self.line
 
 
-def append_checked(data_dir: Path, table: str, values: dict[str, str]) -> int:
-    """Append ``values`` as a row of ``table`` (e.g. ``"outcomes"``) in ``data_dir``, checked first.
-
-    Raise ``AddError`` with every problem on the new row, and write nothing, if the validator finds any.
-    Return the physical line the row was written on.
-    """
-    return check_row(data_dir, table, values).write()
-
-
 def check_row(data_dir: Path, table: str, values: dict[str, str], also: list[str] | None = None) -> Checked:
     """Check ``values`` as a new row of ``table`` without writing it; ``AddError`` lists every problem.
 

@@ -24,7 +24,9 @@ validator checks.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -61,8 +63,27 @@ class TextRows:
         """The rows of a package already read (``analysis.data.package_files``): a build's one read."""
         if read.descriptor is None:
             return cls({}, "")
-        return cls(read.descriptor.raw, read.descriptor.version,
-                   {name: [r.values for r in f.rows] for name, f in read.files.items()})
+        tables = {}
+        for table in read.descriptor.tables:
+            f = read.files.get(table.name)
+            # A file the strict reader could not take whole (columns in another order, say) is read loosely:
+            # its rows, by value, are what they were, and the validator reports the file.
+            tables[table.name] = ([r.values for r in f.rows] if f is not None and f.readable
+                                  else _loose_rows(read.data_dir / table.path))
+        return cls(read.descriptor.raw, read.descriptor.version, tables)
+
+
+def _loose_rows(path: Path) -> list[dict[str, str]]:
+    """A CSV's rows by its own header; none when it cannot be read at all."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    try:
+        return [{k: (v or "") for k, v in row.items() if k is not None}
+                for row in csv.DictReader(io.StringIO(text, newline=""))]
+    except csv.Error:
+        return []
 
 
 def read_text_rows(data_dir: Path) -> TextRows:

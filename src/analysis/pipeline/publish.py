@@ -68,7 +68,7 @@ def publish(opts: PublishOptions, say: Callable[[str], None] = print) -> int:
 def _refusal(b: BriefingSpec, opts: Options, code: dict[str, str], today: str, manifest: dict) -> str | None:
     """Why the current build of ``b`` cannot be published, or None."""
     build_it = f"run 'analysis build --only {b.id}' first"
-    if "facts_file" not in b.declared:
+    if "context" not in b.declared:  # the build saves facts.json only for notebooks that take its context
         return "its notebook keeps no facts.json, so it has no editions"
     entry = manifest.get(b.id)
     if not entry:

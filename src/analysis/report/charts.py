@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 import textwrap
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .style import INK, KIND_COLOUR, MUTED, STATUS_LABEL, STATUS_STYLE, STATUS_TEXT_COLOUR, house_style
 from .svg import tooltip
-from .text import compact_number, count_text, figure_text, target_text, when_text
+from .text import compact_number, count_text, deadline_text, figure_text, target_text, when_text
 from .timeline import LANGUAGES, TEXT, WIDTH, Language, policy_label, source_line, timeline
 from .timeline import year_of as _year
 
@@ -187,22 +186,13 @@ def _progress_panel(ax: Axes, t: Any, rows: pd.DataFrame, st: pd.Series | None) 
     ax.set_title(_shorten(str(t.metric), 44, 1), fontsize=8.5, loc="left", pad=13)
     top = t.target_max
     goal = target_text(str(t.comparator), target_value, None if pd.isna(top) else float(top))
-    ax.text(0, 1.02, f"{STATUS_LABEL.get(status, status)}; target {goal} by {_deadline_text(deadline)}",
+    ax.text(0, 1.02, f"{STATUS_LABEL.get(status, status)}; target {goal} by {deadline_text(deadline, t.deadline_precision)}",
             transform=ax.transAxes, fontsize=TEXT, color=STATUS_TEXT_COLOUR.get(status, INK), va="bottom",
             ha="left", gid="status-line")
     ax.tick_params(labelsize=TEXT)
     ax.set_ylabel(str(t.unit), fontsize=TEXT)
     ax.yaxis.set_major_formatter(_compact_formatter())
     ax.xaxis.set_major_locator(_year_locator())
-
-
-def _deadline_text(deadline: object) -> str:
-    import pandas as pd
-
-    if deadline is None or pd.isna(deadline):
-        return "no date"
-    d = deadline.date() if isinstance(deadline, datetime) else deadline
-    return str(d.year) if (d.month, d.day) == (12, 31) else d.isoformat()
 
 
 def _compact_formatter():  # type: ignore[no-untyped-def]

@@ -60,7 +60,7 @@ class BriefingTables:
     def policies_table(self) -> Html:
         rows = []
         for _, p in self.policies.iterrows():
-            rows.append({"title": self._title(p), "doc_number": _text(p["doc_number"]), "note": _text(p["note"]),
+            rows.append({"title": self._title(p), "doc_number": _or_none(p["doc_number"]), "note": _or_none(p["note"]),
                          "issuer": p["issuer"], "issued": plain_date(p["issued"], p["issued_precision"]),
                          "period": period_text(p["period_start"], p["period_end"]),
                          "cites": self.cite_row("policies", p["id"], p["source_id"])})
@@ -78,10 +78,10 @@ class BriefingTables:
             known = self.known(t, a)  # cites before the target's own source, as the page reads
             rows.append({
                 "description": t["description_en"],
-                "description_zh": None if self.language == "en" else _text(t["description_zh"]),
-                "printed": _text(t["as_printed"]),
+                "description_zh": None if self.language == "en" else _or_none(t["description_zh"]),
+                "printed": _or_none(t["as_printed"]),
                 "binding": None if missing(t["binding"]) else BINDING_TEXT[str(t["binding"])],
-                "follows": follows, "note": _text(t["note"]), "status": a.status,
+                "follows": follows, "note": _or_none(t["note"]), "status": a.status,
                 "checked": a.check.checked.strftime("%Y-%m") if a.status == "not-found" and a.check else None,
                 "trend": a.trend.trend if a.trend else None, "trend_text": TREND_TEXT[a.trend.trend] if a.trend else "",
                 "goal": goal_text(t), "deadline": deadline_text(t["deadline"], t["deadline_precision"]),
@@ -105,7 +105,7 @@ class BriefingTables:
                 parts.append({"kind": "share", "share": f"{ev.value / target:.0%}"})
         if a.status == "claimed" and a.claim is not None:
             c = self.outcome(a.claim.outcome_id)
-            parts.append({"kind": "claim", "said": _text(c["as_printed"]), "when": when_text(c),
+            parts.append({"kind": "claim", "said": _or_none(c["as_printed"]), "when": when_text(c),
                           "cites": self.cite_row("outcomes", c["id"], c["source_id"])})
         latest = a.latest
         if latest is not None and (a.status not in ("met", "missed") or ev is None or latest.outcome_id != ev.outcome_id):
@@ -164,15 +164,15 @@ class BriefingTables:
         everything = len(self.policy_ids) == len(self.ds.policies)
         mine = o[~linked] if everything else o[~linked & o["policy_id"].isin(self.policy_ids)]
         mine = mine.assign(_when=mine["refers_to"].fillna(mine["reported"])).sort_values(["metric", "_when", "id"])
-        rows = [{"metric": r["metric"], "note": _text(r["note"]),
+        rows = [{"metric": r["metric"], "note": _or_none(r["note"]),
                  "figure": None if missing(r["value"]) else figure_text(float(r["value"]), str(r["qualifier"]),
                                                                          str(r["unit"])),
-                 "printed": _text(r["as_printed"]), "when": when_text(r),
+                 "printed": _or_none(r["as_printed"]), "when": when_text(r),
                  "cites": self.cite_row("outcomes", r["id"], r["source_id"])} for _, r in mine.iterrows()]
         return render("results", rows=rows)
 
     def investments_table(self) -> Html:
-        rows = [{"funded": i["funded"], "amount": money_text(i), "printed": _text(i["as_printed"]), "kind": i["kind"],
+        rows = [{"funded": i["funded"], "amount": money_text(i), "printed": _or_none(i["as_printed"]), "kind": i["kind"],
                  "period": period_text(i["period_start"], i["period_end"]),
                  "cites": self.cite_row("investments", i["id"], i["source_id"])} for _, i in self.investments.iterrows()]
         return render("money", rows=rows)
@@ -215,6 +215,6 @@ class BriefingTables:
                       about=f"{ABOUT_TOLERANCE:.0%}", as_of=self.as_of.isoformat())
 
 
-def _text(value: object) -> str | None:
+def _or_none(value: object) -> str | None:
     """A text cell: ``None`` where the data has none."""
     return None if missing(value) else str(value)
