@@ -97,10 +97,11 @@ fixtures: ## copy data/ to tests/fixtures/data, the tests' own package (after a 
 	@rm -rf tests/fixtures/data.new && cp -r data tests/fixtures/data.new && rm -rf tests/fixtures/data && \
 		mv tests/fixtures/data.new tests/fixtures/data && echo "fixtures: tests/fixtures/data is now a copy of data/"
 
-# Two worker processes (pytest-xdist); tests that share a module's build, or start and kill builds, stay
-# together in one worker (their xdist_group). The slowest are listed at the end of each run.
+# Two worker processes (pytest-xdist). --dist loadfile runs each test file whole, in order, in one worker:
+# a module's shared build is made once, and tests that change it in turn keep their order. The slowest are
+# listed at the end of each run.
 TEST_WORKERS ?= 2
-TEST_ARGS := -n $(TEST_WORKERS) --dist loadgroup --durations=15
+TEST_ARGS := -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 test: setup ## run the whole test suite, as CI does (TEST_WORKERS=N; default 2)
 	@$(BIN)/python -m pytest $(TEST_ARGS)

@@ -19,8 +19,6 @@ from analysis.paths import DATA_DIR
 from analysis.report import Briefing
 from analysis.status import target_status
 
-pytestmark = pytest.mark.xdist_group("analyst")  # its module-scoped fixtures are built once, in one worker
-
 
 def _append(path: Path, line: str) -> None:
     text = path.read_text(encoding="utf-8")

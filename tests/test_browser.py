@@ -24,7 +24,7 @@ from analysis.paths import REPORTS_DIR
 from .conftest import FIXTURE_DATA
 from .test_hostile import IMG, SCRIPT, make_hostile
 
-pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.slow]  # one build of every briefing, in one worker
+pytestmark = pytest.mark.slow  # one build of every briefing, then a real browser
 
 CHROMIUM = "/usr/bin/chromium"
 SHIPPED = len(yaml.safe_load((REPORTS_DIR / "briefings.yml").read_text(encoding="utf-8"))["briefings"])

@@ -18,8 +18,6 @@ from analysis.pipeline import ConfigError, read_briefings
 
 from .conftest import FIXTURE_DATA
 
-pytestmark = pytest.mark.xdist_group("build")  # its tests share one build and change it in order
-
 ID = "ii-plan-2018-2020"
 
 

@@ -23,8 +23,6 @@ from analysis.status import figure_time, target_status
 
 from .conftest import FIXTURE_DATA
 
-pytestmark = pytest.mark.xdist_group("chart-svg")  # its module-scoped fixtures are built once, in one worker
-
 AS_OF = "2026-11-29"
 NS = "{http://www.w3.org/2000/svg}"
 

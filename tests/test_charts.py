@@ -22,8 +22,6 @@ from analysis.status import target_status
 
 from .conftest import FIXTURE_DATA
 
-pytestmark = pytest.mark.xdist_group("charts")  # its module-scoped fixtures are built once, in one worker
-
 AS_OF = date(2026, 11, 23)
 
 

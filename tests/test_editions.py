@@ -17,8 +17,6 @@ from analysis.report import editions
 
 from .conftest import FIXTURE_DATA
 
-pytestmark = pytest.mark.xdist_group("editions")  # its module-scoped fixtures are built once, in one worker
-
 ID = "ii-plan-2018-2020"
 TARGET = "ii-plan-2018-2020-cloud-enterprises"
 

@@ -24,8 +24,6 @@ from analysis.pipeline import Options, build
 
 from .conftest import FIXTURE_DATA
 
-pytestmark = pytest.mark.xdist_group("processes")  # builds started, killed and timed: one at a time
-
 KILLS = 21
 
 

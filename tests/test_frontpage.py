@@ -27,8 +27,6 @@ from analysis.report.text import STATUS_TEXT, Citations
 from .conftest import FIXTURE_DATA
 from .test_build import run_build
 
-pytestmark = pytest.mark.xdist_group("frontpage")  # its module-scoped fixtures are built once, in one worker
-
 LIST = """defaults:
   as_of: 2026-11-23
 briefings:

@@ -18,8 +18,6 @@ from analysis.data.validate import check
 
 from .conftest import FIXTURE_DATA
 
-pytestmark = pytest.mark.xdist_group("fuzz")  # its module-scoped fixtures are built once, in one worker
-
 TABLES = ["sources", "policies", "bodies", "targets", "investments", "outcomes", "citations"]
 
 CELL = st.one_of(

@@ -24,8 +24,6 @@ from analysis.paths import NOTEBOOKS_DIR
 
 from .conftest import FIXTURE_DATA
 
-pytestmark = pytest.mark.xdist_group("hostile")  # its module-scoped fixtures are built once, in one worker
-
 POLICY = "ii-plan-2018-2020"
 SCRIPT = '<script>alert("t")</script>'
 IMG = "<img src=x onerror=alert(1)>"

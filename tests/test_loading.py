@@ -10,8 +10,6 @@ from analysis import DataError, load
 
 from .conftest import FIXTURE_DATA
 
-pytestmark = pytest.mark.xdist_group("loading")  # its module-scoped fixtures are built once, in one worker
-
 
 @pytest.fixture(scope="module")
 def ds() -> analysis.Dataset:

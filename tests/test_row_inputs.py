@@ -30,8 +30,6 @@ from analysis.report.briefing import take
 from .conftest import FIXTURE_DATA
 from .test_build import run_build
 
-pytestmark = pytest.mark.xdist_group("row-inputs")  # its module-scoped fixtures are built once, in one worker
-
 AS_OF = "2026-11-29"
 SECTIONS = ("since", "key_figures", "timeline", "policies_table", "targets_table", "lineage", "reported_results",
             "investments_chart", "investments_table", "progress_chart", "status_rules", "sources")

@@ -16,8 +16,6 @@ from analysis.report.snapshot import SnapshotError, as_text, baseline_for, compa
 
 from .conftest import FIXTURE_DATA
 
-pytestmark = pytest.mark.xdist_group("snapshot")  # its module-scoped fixtures are built once, in one worker
-
 PLAN = "ii-plan-2021-2023"
 
 

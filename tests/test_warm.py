@@ -10,13 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from analysis.paths import NOTEBOOKS_DIR
 
 from .conftest import FIXTURE_DATA
-
-pytestmark = pytest.mark.xdist_group("processes")  # builds started, killed and timed: one at a time
 
 PROBE = """import os
 with open(os.environ["WARM_PROBE"], "a") as _f:

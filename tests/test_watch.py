@@ -20,8 +20,6 @@ from analysis.pipeline.watch import relevant
 from .conftest import FIXTURE_DATA
 from .test_build import entry, write_list
 
-pytestmark = pytest.mark.xdist_group("processes")  # builds started, killed and timed: one at a time
-
 
 class Lines:
     """The lines a running process prints, read on a thread so a test can wait for one with a timeout."""

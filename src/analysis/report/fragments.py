@@ -10,11 +10,12 @@ shares (a status badge, the figure as printed, a curator's note, a table's heade
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from .text import STATUS_TEXT, Html, esc, esc_plain
 
-SECTIONS = "sections"
+SECTIONS = Path(__file__).parent / "templates" / "sections"
 
 
 @cache
@@ -22,9 +23,7 @@ def environment() -> Any:
     import jinja2
     from markupsafe import Markup
 
-    from .exporters import TEMPLATES
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / SECTIONS), autoescape=True,
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(SECTIONS), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["text"] = lambda value: Markup(esc(value))
     env.filters["plain"] = lambda value: Markup(esc_plain(value))
