@@ -301,12 +301,15 @@ def test_the_data_behind_a_briefing_downloads_as_csv_and_excel(built) -> None:
 
 def test_an_ad_hoc_list_keeps_the_other_briefings_on_the_front_page(tmp_path: Path) -> None:
     """Building a custom list into a reports folder merges into its front page instead of replacing it."""
-    data, reports = tmp_path / "data", tmp_path / "reports"
-    shutil.copytree(FIXTURE_DATA, data)
-    first = write_list(tmp_path / "first.yml", entry("first"))
-    second = write_list(tmp_path / "second.yml", entry("second"))
-    for listing in (first, second):
-        result = run_build("--briefings", str(listing), "--data-dir", str(data), "--reports-dir", str(reports))
+    from .test_faults import tiny_notebook  # the merge is under test, not the analysis
+
+    reports = tmp_path / "reports"
+    tiny_notebook(tmp_path / "notebooks")
+    for name in ("first", "second"):
+        listing = tmp_path / f"{name}.yml"
+        listing.write_text(f"briefings:\n  - id: {name}\n    notebook: tiny.ipynb\n", encoding="utf-8")
+        result = run_build("--briefings", str(listing), "--notebooks-dir", str(tmp_path / "notebooks"), "--data-dir",
+                           str(FIXTURE_DATA), "--reports-dir", str(reports), "--jobs", "1")
         assert result.returncode == 0, result.stdout + result.stderr
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert 'href="first/first.html"' in index and 'href="second/second.html"' in index

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from analysis.paths import NOTEBOOKS_DIR
-
 from .conftest import FIXTURE_DATA
+from .test_faults import tiny_notebook
 
 PROBE = """import os
 with open(os.environ["WARM_PROBE"], "a") as _f:
@@ -26,27 +24,16 @@ else:
 """
 
 
-def _probe_notebook(folder: Path) -> None:
-    shutil.copytree(NOTEBOOKS_DIR, folder)
-    path = folder / "briefing.ipynb"
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    at = next(i for i, c in enumerate(nb["cells"]) if "parameters" in c.get("metadata", {}).get("tags", []))
-    nb["cells"].insert(at + 1, {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-                                "source": PROBE.splitlines(keepends=True)})
-    path.write_text(json.dumps(nb), encoding="utf-8")
-
-
 def _build(tmp_path: Path, titles: list[str]) -> tuple[subprocess.CompletedProcess[str], list[tuple[str, str]]]:
-    notebooks, data, probe = tmp_path / "notebooks", tmp_path / "data", tmp_path / "probe.txt"
-    _probe_notebook(notebooks)
-    shutil.copytree(FIXTURE_DATA, data)
+    """Build one tiny briefing per title on one worker: what is under test is the kernel, not the analysis."""
+    probe = tmp_path / "probe.txt"
+    tiny_notebook(tmp_path / "notebooks", PROBE)
     listing = tmp_path / "briefings.yml"
     listing.write_text("defaults:\n  as_of: 2026-11-23\nbriefings:\n" + "".join(
-        f"  - id: {t}\n    notebook: briefing.ipynb\n    parameters: {{title: {t}, policies: [ii-plan-2018-2020]}}\n"
-        for t in titles), encoding="utf-8")
+        f"  - id: {t}\n    notebook: tiny.ipynb\n    parameters: {{title: {t}}}\n" for t in titles), encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "analysis", "build", "--briefings", str(listing), "--notebooks-dir",
-                             str(notebooks), "--data-dir", str(data), "--reports-dir", str(tmp_path / "reports"),
-                             "--jobs", "1"], capture_output=True, text=True, timeout=600,
+                             str(tmp_path / "notebooks"), "--data-dir", str(FIXTURE_DATA), "--reports-dir",
+                             str(tmp_path / "reports"), "--jobs", "1"], capture_output=True, text=True, timeout=600,
                             env={**os.environ, "WARM_PROBE": str(probe)})
     runs = [tuple(line.split()) for line in probe.read_text(encoding="utf-8").splitlines()]
     return result, runs  # type: ignore[return-value]
