@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from filelock import FileLock
 
 from analysis.paths import PROJ_ROOT
 
@@ -12,6 +17,21 @@ FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
 """The tests' own data package: a frozen copy of the shipped data, so that an analyst's edits to data/ never
 break a test of the code. Tests of the shipped data itself (tests/test_shipped_data.py, tests/test_analyst.py)
 read data/; refresh this copy with 'make fixtures' when the schema changes."""
+
+
+LONGEST_FIRST = ("test_browser", "test_faults", "test_editions", "test_build", "test_row_inputs", "test_bench",
+                 "test_hostile", "test_fuzz")
+"""The test files that take longest, in that order. ``make test`` hands whole files to its two processes
+(``--dist loadfile``) in collection order; these start first, so that no long file starts last while the
+other process waits (longest-first is how a scheduler evens out two queues)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.stem
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within each file stays as written
 
 
 class DataCopy:
@@ -55,3 +75,33 @@ def data(tmp_path: Path) -> DataCopy:
     target = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, target)
     return DataCopy(target)
+
+
+def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], dict[str, Any]]) -> dict[str, Any]:
+    """What ``make(folder)`` builds, made once per test run and shared by every test process (pytest-xdist):
+    the first process to ask builds it under a lock, the others wait and read what it left. ``make`` returns
+    paths and, under ``"result"``, the build's ``CompletedProcess``; the tests treat what it built as
+    read-only."""
+    root = tmp_path_factory.getbasetemp()
+    if root.name.startswith("popen-gw"):  # one of several test processes: share their parent folder
+        root = root.parent
+    folder, record = root / f"shared-{name}", root / f"shared-{name}.json"
+    with FileLock(str(root / f"shared-{name}.lock")):
+        if not record.exists():
+            made = make(folder)
+            result = made.pop("result")
+            record.write_text(json.dumps({"made": {k: str(v) for k, v in made.items()}, "result": {
+                "args": result.args, "returncode": result.returncode, "stdout": result.stdout,
+                "stderr": result.stderr}}), encoding="utf-8")
+        kept = json.loads(record.read_text(encoding="utf-8"))
+    r = kept["result"]
+    return {**{k: Path(v) for k, v in kept["made"].items()},
+            "result": subprocess.CompletedProcess(r["args"], r["returncode"], r["stdout"], r["stderr"])}
+
+
+@pytest.fixture(scope="session")
+def hostile_project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The hostile project of ``tests/test_hostile.py``, built once for it and for the browser tests."""
+    from .test_hostile import make_hostile
+
+    return shared(tmp_path_factory, "hostile", make_hostile)

@@ -22,7 +22,7 @@ import yaml
 from analysis.paths import REPORTS_DIR
 
 from .conftest import FIXTURE_DATA
-from .test_hostile import IMG, SCRIPT, make_hostile
+from .test_hostile import IMG, SCRIPT
 
 pytestmark = pytest.mark.slow  # one build of every briefing, then a real browser
 
@@ -198,13 +198,11 @@ def test_front_page_table_works_without_javascript(browser, reports: Path) -> No
 
 
 @pytest.fixture(scope="module")
-def hostile_reports(tmp_path_factory) -> dict:
+def hostile_reports(hostile_project: dict) -> dict:
     if _browser_missing() and os.geteuid() != 0:
         pytest.skip(_browser_missing() or "")
-    root = tmp_path_factory.mktemp("hostile-browser")
-    built = make_hostile(root)
-    assert built["result"].returncode == 0, built["result"].stdout + built["result"].stderr
-    return built
+    assert hostile_project["result"].returncode == 0, hostile_project["result"].stdout + hostile_project["result"].stderr
+    return hostile_project
 
 
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])

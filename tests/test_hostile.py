@@ -104,8 +104,8 @@ def make_hostile(root: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> dict:
-    return make_hostile(tmp_path_factory.mktemp("hostile"))
+def hostile(hostile_project: dict) -> dict:
+    return hostile_project
 
 
 def test_hostile_text_is_valid_data_with_warnings(hostile) -> None:
