@@ -101,7 +101,7 @@ fixtures: ## copy data/ to tests/fixtures/data, the tests' own package (after a 
 # a module's shared build is made once, and tests that change it in turn keep their order. The slowest are
 # listed at the end of each run.
 TEST_WORKERS ?= 2
-TEST_ARGS := -n $(TEST_WORKERS) --dist loadfile --durations=15
+TEST_ARGS := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
 test: setup ## run the whole test suite, as CI does (TEST_WORKERS=N; default 2)
 	@$(BIN)/python -m pytest $(TEST_ARGS)

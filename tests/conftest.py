@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
-from analysis.paths import PROJ_ROOT
+from analysis.paths import NOTEBOOKS_DIR, PROJ_ROOT
 
 SHARED_SOURCES = PROJ_ROOT.parent / "shared" / "sources"
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
@@ -105,3 +106,37 @@ def hostile_project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from .test_hostile import make_hostile
 
     return shared(tmp_path_factory, "hostile", make_hostile)
+
+
+FIRST_ID = "ii-plan-2018-2020"
+FIRST_LIST = ("defaults:\n  as_of: 2026-11-23\n  language: both\nbriefings:\n"
+              f"  - id: {FIRST_ID}\n    notebook: briefing.ipynb\n    parameters:\n"
+              f"      title: \"Test briefing: {FIRST_ID}\"\n      policies: [{FIRST_ID}]\n")
+
+
+def project_args(root: Path) -> list[str]:
+    """``analysis build`` options for a project folder laid out as ``make_first_build`` lays it out."""
+    return ["--briefings", str(root / "briefings.yml"), "--notebooks-dir", str(root / "notebooks"), "--data-dir",
+            str(root / "data"), "--reports-dir", str(root / "reports"), "--jobs", "1"]
+
+
+def make_first_build(root: Path) -> dict[str, Any]:
+    """A project of its own (notebooks, data, list, reports) and the first build of one plan's briefing."""
+    shutil.copytree(NOTEBOOKS_DIR, root / "notebooks")
+    shutil.copytree(FIXTURE_DATA, root / "data")
+    (root / "briefings.yml").write_text(FIRST_LIST, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "analysis", "build", *project_args(root)], capture_output=True,
+                            text=True, timeout=600)
+    return {"root": root, "result": result}
+
+
+@pytest.fixture(scope="session")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The first build of ``FIRST_ID``, made once per test run: tests that go on from it work on a copy
+    (``copy_project``), so each changes only its own."""
+    return shared(tmp_path_factory, "first-build", make_first_build)
+
+
+def copy_project(first: dict[str, Any], folder: Path) -> Path:
+    shutil.copytree(first["root"], folder, dirs_exist_ok=True)
+    return folder

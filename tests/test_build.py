@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +15,9 @@ from analysis import paths
 from analysis.paths import NOTEBOOKS_DIR
 from analysis.pipeline import ConfigError, read_briefings
 
-from .conftest import FIXTURE_DATA
+from .conftest import FIRST_ID, FIXTURE_DATA, copy_project, project_args
 
-ID = "ii-plan-2018-2020"
+ID = FIRST_ID
 
 
 def run_build(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
@@ -85,18 +84,11 @@ def test_config_error_builds_nothing(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("build")
-    notebooks = root / "notebooks"
-    shutil.copytree(NOTEBOOKS_DIR, notebooks)
-    data = root / "data"
-    shutil.copytree(FIXTURE_DATA, data)
-    listing = write_list(root / "briefings.yml", entry(ID))
-    reports = root / "reports"
-    args = ["--briefings", str(listing), "--notebooks-dir", str(notebooks), "--data-dir", str(data),
-            "--reports-dir", str(reports), "--jobs", "1"]
-    first = run_build(*args)
-    return {"root": root, "args": args, "reports": reports, "data": data, "notebooks": notebooks, "first": first}
+def built(first_build, tmp_path_factory):
+    """The tests' shared first build of one briefing, copied: the tests below change their copy in turn."""
+    root = copy_project(first_build, tmp_path_factory.mktemp("build"))
+    return {"root": root, "args": project_args(root), "reports": root / "reports", "data": root / "data",
+            "notebooks": root / "notebooks", "first": first_build["result"]}
 
 
 def test_build_writes_notebook_html_pdf_and_index(built) -> None:

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from analysis.paths import NOTEBOOKS_DIR
 from analysis.report import editions
 
-from .conftest import FIXTURE_DATA
+from .conftest import FIRST_ID, FIRST_LIST, FIXTURE_DATA, copy_project, project_args
 
-ID = "ii-plan-2018-2020"
+ID = FIRST_ID
 TARGET = "ii-plan-2018-2020-cloud-enterprises"
 
 
@@ -39,18 +39,18 @@ def set_goal(data: Path, old: str, new: str) -> None:
 
 
 class Project:
-    def __init__(self, root: Path) -> None:
+    """A project folder as ``tests/conftest.py``'s ``make_first_build`` lays it out (``copy=True``: laid out
+    afresh, not built)."""
+
+    def __init__(self, root: Path, copy: bool = True) -> None:
         self.notebooks = root / "notebooks"
-        shutil.copytree(NOTEBOOKS_DIR, self.notebooks)
         self.data = root / "data"
-        shutil.copytree(FIXTURE_DATA, self.data)
-        listing = root / "briefings.yml"
-        listing.write_text("defaults:\n  as_of: 2026-11-23\n  language: both\nbriefings:\n"
-                           f"  - id: {ID}\n    notebook: briefing.ipynb\n    parameters:\n"
-                           f"      title: \"Test briefing: {ID}\"\n      policies: [{ID}]\n", encoding="utf-8")
+        if copy:
+            shutil.copytree(NOTEBOOKS_DIR, self.notebooks)
+            shutil.copytree(FIXTURE_DATA, self.data)
+            (root / "briefings.yml").write_text(FIRST_LIST, encoding="utf-8")
         self.reports = root / "reports"
-        self.args = ["--briefings", str(listing), "--notebooks-dir", str(self.notebooks), "--data-dir",
-                     str(self.data), "--reports-dir", str(self.reports), "--jobs", "1"]
+        self.args = project_args(root)
         self.out = self.reports / ID
         self.editions = self.out / "editions"
 
@@ -67,9 +67,10 @@ class Project:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Project:
-    p = Project(tmp_path_factory.mktemp("editions"))
-    p.build()
+def project(first_build, tmp_path_factory) -> Project:
+    """The tests' shared first build, copied; the tests below publish and edit it in turn."""
+    p = Project(copy_project(first_build, tmp_path_factory.mktemp("editions")), copy=False)
+    assert "skipped" in p.build().stdout  # the copy is as current as the build it copies
     return p
 
 
@@ -112,12 +113,13 @@ def test_out_of_date_briefing_is_refused(project: Project) -> None:
 
 def test_a_change_is_shown_since_edition_1_and_survives_a_second_build(project: Project) -> None:
     project.build()
-    for _ in range(2):  # a second build (a code change, --force) still compares with the edition
+    for forced in (False, True):  # a second build (a code change, --force) still compares with the edition
+        if forced:
+            project.build("--force")
         text = project.pdf()
         assert "Draft after edition 1 (published 2026-11-24)" in text
         assert "Since edition 1 of 2026-11-24" in text
         assert "goal was ≥ 300k enterprises, now ≥ 350k enterprises" in text
-        project.build("--force")
 
 
 def test_publish_again_gives_edition_2_and_since_moves_on(project: Project) -> None:

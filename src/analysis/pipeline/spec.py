@@ -21,7 +21,7 @@ from typing import Any
 
 from .. import paths
 from ..data import topics
-from ..data.problems import ProblemsError
+from ..data.problems import ProblemsError, did_you_mean
 
 ENTRY_KEYS = {"id", "notebook", "parameters"}
 TOP_KEYS = {"defaults", "briefings"}
@@ -174,11 +174,7 @@ def _check_parameters(label: str, params: dict[str, Any], policies: set[str]) ->
         else:
             for p in chosen:
                 if policies and p not in policies:
-                    import difflib
-
-                    close = difflib.get_close_matches(p, sorted(policies), n=1)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
-                    problems.append(f"{label}: unknown policy id {p!r} in 'policies'{hint}")
+                    problems.append(f"{label}: unknown policy id {p!r} in 'policies'{did_you_mean(p, sorted(policies))}")
     if "language" in params and params["language"] not in ("en", "zh", "both"):
         problems.append(f"{label}: parameter 'language' must be en, zh or both, got {params['language']!r}")
     if "as_of" in params:
