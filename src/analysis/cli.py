@@ -50,21 +50,21 @@ def _charts(args: argparse.Namespace) -> int:
         return 1
     try:
         status = target_status(ds, args.as_of, args.due_window_months)
-        figures = {
+        drawn = {
             "timeline": charts.timeline(ds, status, args.as_of, language=args.language),
             "investments": charts.investments(ds),
             "progress": charts.progress(ds, status),
         }
         import matplotlib.pyplot as plt
 
-        for name, fig in figures.items():
+        for name, fig in drawn.items():
             for path in save_chart(fig, args.out, name):
                 print(f"wrote {_shown(path)}")
             plt.close(fig)
     except FontMissingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"{len(figures)} charts as of {args.as_of.isoformat()} in {time.perf_counter() - start:.1f} s")
+    print(f"{len(drawn)} charts as of {args.as_of.isoformat()} in {time.perf_counter() - start:.1f} s")
     return 0
 
 
