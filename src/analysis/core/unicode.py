@@ -6,3 +6,5 @@ from __future__ import annotations
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 INVISIBLE = BIDI_CONTROLS | frozenset("\u200b\u200c\u200d\u2060\ufeff")
+WITHOUT_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+"""``str.translate`` table that drops the bidirectional controls."""

@@ -48,7 +48,7 @@ from .rules import (
     check_unsearched_overdue,
     check_unused_sources,
 )
-from .schema import PARTIAL_DATE_COLUMNS, Descriptor, Field, Table
+from .schema import PARTIAL_DATE_COLUMNS, Field, Table
 
 _INTEGER = re.compile(r"-?(0|[1-9]\d*)")
 
@@ -65,21 +65,12 @@ class Report:
     archive_snapshots: int = 0
 
     @property
-    def package(self) -> Descriptor | None:
-        """The parsed descriptor, when it could be read."""
-        return self.read.descriptor if self.read else None
-
-    @property
     def rows(self) -> dict[str, list[Row]]:
         return {name: f.rows for name, f in self.read.files.items()} if self.read else {}
 
     @property
     def row_counts(self) -> dict[str, int]:
         return self.read.row_counts if self.read else {}
-
-    @property
-    def fingerprint(self) -> str:
-        return self.read.fingerprint if self.read else ""
 
     @property
     def version(self) -> str:

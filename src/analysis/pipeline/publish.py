@@ -158,7 +158,7 @@ def _record(reports_dir: Path, plan: Plan, published: str) -> None:
     try:
         kept = {**{k: v for k, v in plan.facts.items() if k != "baseline"},
                 "baseline": editions.baseline_for_new(plan.facts, folder)}
-        write_atomic(staged / editions.FACTS, snapshot.dumps(kept))
+        write_atomic(staged / FACTS, snapshot.dumps(kept))
         write_atomic(staged / editions.RECORD, editions.record(plan.number, published, plan.facts, b.id))
         os.rename(staged, folder / str(plan.number))
     except BaseException:

@@ -38,6 +38,7 @@ from .text import (
     figure_text,
     goal_text,
     join_words,
+    markup,
     missing,
     money_text,
     period_text,
@@ -98,9 +99,9 @@ class Briefing(BriefingCharts, BriefingTables):
         """Each target's ``Assessment`` (``analysis.core.status_rules``): what the sections render from."""
         self.status = target_status(self.ds, self.as_of, due_window_months, found=self.assessments)
         """The same, flattened: the downloads' and the charts' table."""
-        every = len(selected) == len(everything.policies)
         # The version it cites covers exactly the rows it reads (analysis.data.reads), as the build hashes them.
-        self.data_version = ctx.data_version or slice_version(read_text_rows(folder), None if every else selected)
+        self.data_version = ctx.data_version or slice_version(read_text_rows(folder),
+                                                                 None if policies in ("all", None) else selected)
         self.ds = replace(self.ds, version=self.data_version)  # what the page cites
         self.citations = Citations(kept=_read_numbers(ctx.previous_facts))
         grades = dict(zip(self.ds.sources["id"], self.ds.sources["grade"].astype(str), strict=True))
@@ -180,9 +181,7 @@ class Briefing(BriefingCharts, BriefingTables):
 
     def cite_row(self, table: str, row_id: object, source_id: object) -> str:
         """Citation marks for a row: its own source and its corroborating ones, the best-graded first."""
-        from markupsafe import Markup
-
-        return Markup(" ").join(self.citations.cite(s) for s in self.row_sources(table, row_id, source_id))  # can wrap
+        return markup(" ").join(self.citations.cite(s) for s in self.row_sources(table, row_id, source_id))  # can wrap
 
     def outcome(self, outcome_id: object) -> Any:
         """One outcome row by id."""

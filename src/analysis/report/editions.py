@@ -24,7 +24,6 @@ from . import snapshot
 
 EDITIONS = "editions"
 RECORD = "edition.json"
-FACTS = snapshot.FACTS
 
 
 class EditionError(ValueError):
@@ -41,7 +40,7 @@ class Edition:
 
     def facts(self) -> dict[str, Any]:
         """The facts this edition showed, with the baseline it was compared with."""
-        return snapshot.read(self.folder / FACTS)
+        return snapshot.read(self.folder / snapshot.FACTS)
 
     def marker(self) -> dict[str, Any]:
         """How a baseline taken from this edition names it."""
@@ -93,7 +92,7 @@ def input_entries(folder: Path) -> dict[str, str]:
     if not found:
         return {}
     h = hashlib.sha256()
-    for name in (RECORD, FACTS):
+    for name in (RECORD, snapshot.FACTS):
         path = found[-1] / name
         h.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"") + b"\0")
     return {"last edition": h.hexdigest()}

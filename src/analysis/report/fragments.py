@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .text import STATUS_TEXT, Html, esc, esc_plain
+from .text import STATUS_TEXT, Html, esc, esc_plain, markup
 
 SECTIONS = Path(__file__).parent / "templates" / "sections"
 
@@ -34,13 +34,6 @@ def environment() -> Any:
 def render(template: str, **values: Any) -> Html:
     """The fragment ``templates/sections/<template>.html.j2`` rendered with ``values``."""
     return Html(environment().get_template(f"{template}.html.j2").render(**values).strip())
-
-
-def markup(text: str) -> Any:
-    """Markup made by the package itself (a citation mark, a chart), passed into a template as is."""
-    from markupsafe import Markup
-
-    return Markup(text)
 
 
 class Svg:

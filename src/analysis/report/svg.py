@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from ..core.unicode import BIDI_CONTROLS
+from ..core.unicode import WITHOUT_BIDI
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -27,7 +27,6 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 _TIPS = "_briefing_tooltips"
 _URL = re.compile(r"url\(#([^)]+)\)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML
-_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
 
 
 def tooltip(artist: Artist, text: str) -> str:
@@ -50,7 +49,7 @@ def tooltips(fig: Figure) -> dict[str, str]:
 def clean(text: str) -> str:
     """Text that XML can hold, in reading order: control characters (other than tab and newline) and
     bidirectional controls dropped (as ``text.esc`` drops them from the page)."""
-    return _CONTROL.sub("", text.translate(_BIDI))
+    return _CONTROL.sub("", text.translate(WITHOUT_BIDI))
 
 
 def inline_svg(svg: str, prefix: str, title: str, tips: dict[str, str] | None = None) -> str:

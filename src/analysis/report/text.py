@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.unicode import BIDI_CONTROLS
+from ..core.unicode import WITHOUT_BIDI
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff《》“”"
 _CJK = re.compile(rf"[\u3000-\u303f{_HAN}\uff00-\uffef]+(?:[\s\d.%~\-+()（）]*[{_HAN}]+)*")
@@ -27,7 +27,6 @@ GRADE_RANK = {"official": 0, "major-media": 1, "secondary": 2, "weak": 3}
 BINDING_TEXT = {"binding": "binding (约束性)", "anticipatory": "anticipatory (预期性)"}
 
 
-_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
 
 
 def esc(value: object) -> str:
@@ -38,13 +37,13 @@ def esc(value: object) -> str:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = html.escape(str(value).translate(_BIDI))
+    text = html.escape(str(value).translate(WITHOUT_BIDI))
     return _CJK.sub(lambda m: f'<span lang="zh-Hans">{m.group(0)}</span>', text)
 
 
 def esc_plain(value: object) -> str:
     """HTML-escape text without marking Chinese runs (for text in another language, such as Japanese)."""
-    return html.escape(str(value).translate(_BIDI))
+    return html.escape(str(value).translate(WITHOUT_BIDI))
 
 
 def missing(value: object) -> bool:
@@ -81,20 +80,21 @@ class Citations:
     def cite(self, source_id: object) -> str:
         """The citation mark for a source (markup: ``<a class="cite" ...>[3]</a>``), numbering it if new."""
         if missing(source_id):
-            return _markup("")
+            return markup("")
         key = str(source_id)
         number = self.numbers.get(key)
         if number is None:
             number = self.kept.get(key) or max([0, *self.kept.values(), *self.numbers.values()]) + 1
             self.numbers[key] = number
-        return _markup(f'<a class="cite" href="#source-{number}">[{number}]</a>')
+        return markup(f'<a class="cite" href="#source-{number}">[{number}]</a>')
 
     def all_numbers(self) -> dict[str, int]:
         """Every number the series has given, this build's included: what the next build keeps."""
         return {**self.kept, **self.numbers}
 
 
-def _markup(text: str) -> str:
+def markup(text: str) -> str:
+    """Markup made by the package itself (a citation mark, a chart), which a template passes on as is."""
     from markupsafe import Markup
 
     return Markup(text)
