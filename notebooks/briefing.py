@@ -47,9 +47,11 @@ b.policies_table()
 # %% [markdown]
 # ## Targets
 #
-# "What is known" gives the figure that decided the status, the last known figure where none did, an
-# official claim, the last search for a result, and for open targets the trend so far. A target with
-# **no result found** is a gap in what is known, not proof of failure.
+# "What is known" gives the figure that decided the status and how it measures the target, any source that
+# disagrees with it, the last known figure where none decided, an official claim, a later plan that
+# restated the goal, a projection from the last figures, the last search for a result, and for open targets
+# the trend so far. The status says how strong the deciding evidence is. A target with **no result found**
+# is a gap in what is known, not proof of failure.
 
 # %%
 b.targets_table()
@@ -95,6 +97,15 @@ b.progress_chart()
 
 # %%
 b.status_rules()
+
+# %% [markdown]
+# ## Search log
+#
+# Every recorded search for a result, for the targets above: the appendix behind "Searched" in the
+# targets table.
+
+# %%
+b.search_log()
 
 # %% [markdown]
 # ## Sources

@@ -30,7 +30,8 @@ def run(data_dir: Path, *args: str, stdin: int | None = subprocess.DEVNULL) -> s
 
 def outcome_args(*extra: str) -> list[str]:
     return ["add", "outcome", "--qualifier", "exact", "--value", "12", "--refers-to", "2026-10",
-            "--reported", "2026-11-20", "--scope", "national", "--source-id", SOURCE, "--as-printed", "12", *extra]
+            "--reported", "2026-11-20", "--scope", "national", "--source-id", SOURCE, "--as-printed", "12",
+            "--match", "same", *extra]
 
 
 def row_of(data, table: str, row_id: str) -> dict[str, str]:
@@ -254,7 +255,7 @@ def test_missing_required_values_are_asked_for_and_checked_one_by_one(data) -> N
 
 
 def test_a_prompt_offers_the_targets_scope_and_enter_takes_it(data) -> None:
-    ask = Answers("2026-11-20", "", SOURCE)
+    ask = Answers("2026-11-20", "", SOURCE, "same")
     add_row(data.dir, "outcome", {"target_id": APPS, "qualifier": "exact", "value": "5"}, ask=ask)
     assert "scope (Geographic scope) [national]: " in ask.prompts[1]
     assert row_of(data, "outcomes", "industrial-apps-2026-11")["scope"] == "national"
@@ -274,13 +275,13 @@ def test_the_command_asks_on_a_terminal(data) -> None:
             [sys.executable, "-m", "analysis", "add", "outcome", "--data-dir", str(data.dir), "--target-id", APPS,
              "--qualifier", "exact", "--value", "7"],
             stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        os.write(leader, f"2026-11-20\n\n{SOURCE}\n".encode())
+        os.write(leader, f"2026-11-20\n\n{SOURCE}\nsame\n".encode())
         out, err = process.communicate(timeout=60)
     finally:
         os.close(follower)
         os.close(leader)
     assert process.returncode == 0, err
-    assert "reported (When it was reported)" in out and "[national]" in out
+    assert "reported (When it was reported" in out and "[national]" in out and "match (How the figure" in out
     assert "added outcome 'industrial-apps-2026-11'" in out
     assert row_of(data, "outcomes", "industrial-apps-2026-11")["value"] == 7.0
 

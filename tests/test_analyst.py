@@ -40,7 +40,7 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _append(data / "targets.csv", "test-analyst-target,test-analyst-plan,Test platforms,Build test platforms.,,"
                                   "at-least,40,,platforms,10,2023,2026,,national,test-analyst-page,40个,,,")
     _append(data / "outcomes.csv", "test-analyst-figure,test-analyst-target,test-analyst-plan,Test platforms,exact,"
-                                   "20,platforms,2024-12,2025-01-05,national,test-analyst-page,20个,")
+                                   "20,platforms,2024-12,2025-01-05,national,test-analyst-page,20个,,same,,")
     return data
 
 

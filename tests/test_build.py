@@ -285,7 +285,7 @@ def test_the_data_behind_a_briefing_downloads_as_csv_and_excel(built) -> None:
     assert row["target_value"] == curated.at[row.name, "target_value"]  # the number, in its unit
     assert row["status"] == facts["targets"][row.name]["status"]
     book = pd.read_excel(out / f"{ID}.xlsx", sheet_name=None)
-    assert list(book) == ["targets", "money", "sources"]
+    assert list(book) == ["targets", "money", "sources", "searches"]
     assert book["targets"]["target_value"].dtype.kind == "f"  # numbers stay numbers
     assert set(book["sources"]["id"]) >= set(targets["source_id"])
     assert any("工业" in str(v) for v in targets["as_printed"]) or any("万" in str(v) for v in targets["as_printed"])

@@ -86,13 +86,15 @@ def test_front_page_says_what_the_tracker_covers_and_how_the_portfolio_stands(fr
     text = re.sub(r"<[^>]+>", "", page)
     facts = [json.loads((front["reports"] / b / "facts.json").read_text(encoding="utf-8")) for b in ("national", "jiangsu")]
     targets = {t: v["status"] for f in facts for t, v in f["targets"].items()}
+    strong = sum(1 for f in facts for v in f["targets"].values() if v["status"] == "met" and v["strength"] == "strong")
     assert re.search(rf"follows 2 national, ministerial and local policies.*and the\s+{len(targets)} targets", text, re.S)
     assert text.count("2026-11-23") == 1  # the status date once, not in every row
     package = slice_version(read_text_rows(front["data"]), None)  # the whole package's version, once
     assert text.count(package) == 1 and "+" in package
     met = sum(1 for s in targets.values() if s == "met")
-    assert f"{met} met ({met / len(targets):.0%} of {len(targets)})" in " ".join(text.split())
-    assert f"Of the {len(targets)} targets in these briefings, {met} are met" in " ".join(text.split())
+    assert f"{met} met ({strong} on strong evidence) ({met / len(targets):.0%} of {len(targets)})" in " ".join(text.split())
+    assert (f"Of the {len(targets)} targets in these briefings, {met} are met ({strong} on strong evidence)"
+            in " ".join(text.split()))
 
 
 def test_each_row_gives_issuer_level_year_period_and_targets_by_status(front) -> None:
@@ -110,8 +112,10 @@ def test_each_row_gives_issuer_level_year_period_and_targets_by_status(front) ->
         assert {s for s in row["attrs"]["data-status"].split("|") if s} == set(statuses)
         assert int(row["attrs"]["data-sort-targets"]) == len(statuses)
         counts = "".join(row["cells"]["Targets by status"]).strip()
-        assert counts == (", ".join(f"{statuses.count(s)} {STATUS_TEXT[s]}" for s in STATUSES if s in statuses)
-                          or "no targets")
+        strong = [t["status"] for t in facts["targets"].values() if t["strength"] == "strong"]
+        assert counts == (", ".join(f"{statuses.count(s)} {STATUS_TEXT[s]}"
+                                    + (f" ({strong.count(s)} on strong evidence)" if s in ("met", "partly", "missed")
+                                       else "") for s in STATUSES if s in statuses) or "no targets")
     assert "met" in rows["National plan"]["attrs"]["data-status"]
 
 

@@ -156,8 +156,11 @@ def test_a_briefing_reads_its_lineage_and_the_sources_its_rows_cite() -> None:
     read = rows_read(pkg, ["ii-plan-2021-2023"])
     targets = {t["id"] for t in read["targets"]}
     assert any(t.startswith("ii-plan-2021-2023-") for t in targets)
-    follows = {t["follows"] for t in read["targets"] if t.get("follows")}
-    assert follows and follows <= targets | {""}  # the targets it continues are read too
+    follows = {n for t in read["targets"] for n in t.get("follows", "").split()}
+    assert follows and follows <= targets  # the targets it continues are read too
+    ids = {o["id"] for o in read["outcomes"]}
+    inputs = {n for o in read["outcomes"] if o.get("derived_from") for n in o["derived_from"].split()[::2]}
+    assert inputs and inputs <= ids  # and the reported figures its derived figures are computed from
     cited = {r["source_id"] for rows in read.values() for r in rows if r.get("source_id")}
     assert {s["id"] for s in read["sources"]} == cited
     everything = rows_read(pkg, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from analysis import load
@@ -100,7 +101,9 @@ def test_shipped_data_statuses() -> None:
     assert list(status["status"].cat.categories) == list(STATUSES)
     assert status.loc["ii-plan-2021-2023-secondary-nodes", "status"] == "met"
     assert status.loc["ii-plan-2021-2023-secondary-nodes", "evidence_id"] == "secondary-nodes-2021-10"
-    assert status.loc["14fyp-lianghua-2021-cnc-rate", "status"] == "overdue"  # only pre-deadline figures
+    # Only pre-deadline figures, a rate that moves steadily: projected from them, and not searched for by then.
+    assert status.loc["14fyp-lianghua-2021-cnc-rate", "status"] == "projected"
+    assert pd.isna(status.loc["14fyp-lianghua-2021-cnc-rate", "checked"])
     assert status.loc["platform-hq-2026-2028-influential-platforms", "status"] == "upcoming"
     assert status.loc["sc-ii-guideline-2017-world-lead", "status"] == "qualitative"
     # Before the evidence was reported, the same target was not yet met.

@@ -10,27 +10,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from .core.status_rules import (
-    STATUSES,
-    TRENDS,
-    Assessment,
-    Check,
-    OutcomeFacts,
-    classify,
-    index_outcomes,
-    period_last,
-)
+from .core import derived
+from .core.evidence import GRADE_STEPS, STRENGTHS, Check, GoalFacts, OutcomeFacts, Restatement, index_outcomes
+from .core.status_rules import STATUSES, TRENDS, Assessment, classify, period_last, restates
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from .data.loading import Dataset
 
-COLUMNS = ["target_id", "policy_id", "deadline", "status", "evidence_id", "evidence_value",
-           "evidence_qualifier", "evidence_reported", "share_of_goal", "latest_id", "latest_value",
-           "latest_qualifier", "latest_refers", "latest_reported", "claim_id", "checked", "looked_for",
+COLUMNS = ["target_id", "policy_id", "deadline", "status", "strength", "evidence_id", "evidence_value",
+           "evidence_qualifier", "evidence_reported", "evidence_match", "share_of_goal", "rival_ids", "latest_id",
+           "latest_value", "latest_qualifier", "latest_refers", "latest_reported", "latest_share_of_goal",
+           "claim_id", "restated_by", "checked", "looked_for",
            "trend", "trend_start_value", "trend_start_date", "trend_end_value", "trend_end_date",
-           "trend_observed_rate", "trend_needed_rate", "trend_ratio"]
+           "trend_observed_rate", "trend_needed_rate", "trend_ratio", "projected_value", "projected_rate",
+           "projection_reaches", "projection_start_value", "projection_start_date", "projection_end_value",
+           "projection_end_date"]
 
 
 def as_date(value: date | str) -> date:
@@ -54,14 +50,34 @@ def assessments(ds: Dataset, as_of: date | str, due_window_months: int = 12) -> 
     as_of = as_date(as_of)
     if due_window_months < 0:
         raise ValueError(f"due_window_months must be 0 or more, got {due_window_months}")
+    grades = dict(zip(ds.sources["id"], ds.sources["grade"].astype(str), strict=True))
+    printing: dict[str, list[str]] = {}  # outcome id -> the sources that print its figure
+    for o in ds.outcomes.itertuples(index=False):
+        printing[str(o.id)] = [str(o.source_id)]
+    for c in ds.citations.itertuples(index=False):
+        if str(c.table) == "outcomes" and not pd.isna(c.as_printed) and str(c.row_id) in printing:
+            printing[str(c.row_id)].append(str(c.source_id))
+    own_grade = {oid: min((grades.get(s, "weak") for s in ids), key=lambda g: GRADE_STEPS.get(g, 2))
+                 for oid, ids in printing.items()}
+
+    def grade_of(o: object) -> str:
+        """A figure's grade: its source's, or for a derived figure the weaker of its two inputs'."""
+        if pd.isna(o.derived_from):  # type: ignore[attr-defined]
+            return own_grade[str(o.id)]  # type: ignore[attr-defined]
+        names = derived.inputs(str(o.derived_from))  # type: ignore[attr-defined]
+        return max((own_grade.get(n, "weak") for n in names), key=lambda g: GRADE_STEPS.get(g, 2))
+
     outcomes = index_outcomes(
         OutcomeFacts(str(o.id), None if pd.isna(o.target_id) else str(o.target_id),
                      None if pd.isna(o.policy_id) else str(o.policy_id), None if pd.isna(o.value) else float(o.value),
-                     str(o.qualifier), *_refers(o), o.reported.date())
+                     str(o.qualifier), *_refers(o), o.reported.date(), grade_of(o),
+                     "same" if pd.isna(o.match) else str(o.match), not pd.isna(o.derived_from),
+                     None if pd.isna(o.strength) else str(o.strength))
         for o in ds.outcomes.itertuples(index=False))
     checks: dict[str, list[Check]] = {}
     for c in ds.checks.itertuples(index=False):
         checks.setdefault(str(c.target_id), []).append(Check(c.checked.date(), str(c.looked_for)))
+    restated = restatements(ds)
     found = {}
     for t in ds.targets.itertuples(index=False):
         deadline = None if pd.isna(t.deadline) else t.deadline.date()
@@ -74,8 +90,40 @@ def assessments(ds: Dataset, as_of: date | str, due_window_months: int = 12) -> 
             deadline, outcomes.evidence.get(str(t.id), []), as_of, due_window_months,
             claims=outcomes.claims_for(str(t.id), str(t.policy_id), deadline),
             checks=checks.get(str(t.id), []), baseline=baseline, unit=None if pd.isna(t.unit) else str(t.unit),
+            restated_by=restated.get(str(t.id), []),
         )
     return found
+
+
+def goal_facts(t: object) -> GoalFacts:
+    """A target row's goal, as a restatement compares it."""
+    import pandas as pd
+
+    def number(v: object) -> float | None:
+        return None if pd.isna(v) else float(v)  # type: ignore[arg-type]
+
+    return GoalFacts(str(t.comparator), number(t.target_value), number(t.target_max),  # type: ignore[attr-defined]
+                     None if pd.isna(t.unit) else str(t.unit),  # type: ignore[attr-defined]
+                     None if pd.isna(t.deadline) else t.deadline.date())  # type: ignore[attr-defined]
+
+
+def restatements(ds: Dataset) -> dict[str, list[Restatement]]:
+    """For each target, the later targets (in ``ds``) that restate it with a new level or deadline."""
+    import pandas as pd
+
+    rows = {str(t.id): t for t in ds.targets.itertuples(index=False)}
+    issued = dict(zip(ds.policies["id"], ds.policies["issued"], strict=True))
+    out: dict[str, list[Restatement]] = {}
+    for tid, t in rows.items():
+        if pd.isna(t.follows):
+            continue
+        for name in str(t.follows).split():
+            earlier = rows.get(name)
+            if earlier is None or not restates(goal_facts(earlier), goal_facts(t)):
+                continue
+            day = issued.get(t.policy_id)
+            out.setdefault(name, []).append(Restatement(tid, None if day is None or pd.isna(day) else day.date()))
+    return out
 
 
 def target_status(ds: Dataset, as_of: date | str, due_window_months: int = 12,
@@ -100,11 +148,13 @@ def target_status(ds: Dataset, as_of: date | str, due_window_months: int = 12,
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["status"] = pd.Categorical(frame["status"], categories=list(STATUSES))
     frame["trend"] = pd.Categorical(frame["trend"], categories=list(TRENDS))
-    for column in ("target_id", "policy_id", "evidence_id", "evidence_qualifier", "latest_id", "latest_qualifier",
-                   "claim_id", "looked_for"):
+    frame["strength"] = pd.Categorical(frame["strength"], categories=list(STRENGTHS))
+    frame["projection_reaches"] = frame["projection_reaches"].astype("boolean")
+    for column in ("target_id", "policy_id", "evidence_id", "evidence_qualifier", "evidence_match", "rival_ids",
+                   "latest_id", "latest_qualifier", "claim_id", "restated_by", "looked_for"):
         frame[column] = frame[column].astype("string")
     for column in ("evidence_reported", "latest_refers", "latest_reported", "checked", "trend_start_date",
-                   "trend_end_date"):
+                   "trend_end_date", "projection_start_date", "projection_end_date"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
 
@@ -116,23 +166,32 @@ def _row(t: object, a: Assessment, target: float | None) -> dict[str, object]:
         return pd.Timestamp(day) if day else pd.NaT
 
     nan = float("nan")
-    ev, latest, trend = a.decided_by, a.latest, a.trend
-    share = ev.value / target if a.status == "missed" and ev and target else nan
+    ev, latest, trend, pr = a.decided_by, a.latest, a.trend, a.projection
+    share = ev.value / target if a.status in ("missed", "partly") and ev and target else nan
+    unsettled = ev is None and latest is not None and target
     return {
         "target_id": t.id, "policy_id": t.policy_id, "deadline": t.deadline, "status": a.status,  # type: ignore[attr-defined]
+        "strength": a.strength,
         "evidence_id": ev.outcome_id if ev else None, "evidence_value": ev.value if ev else nan,
         "evidence_qualifier": ev.qualifier if ev else None, "evidence_reported": stamp(ev and ev.reported),
-        "share_of_goal": share,
+        "evidence_match": ev.match if ev else None,
+        "share_of_goal": share, "rival_ids": " ".join(r.outcome_id for r in a.rivals) or None,
         "latest_id": latest.outcome_id if latest else None, "latest_value": latest.value if latest else nan,
         "latest_qualifier": latest.qualifier if latest else None,
         "latest_refers": stamp(latest and latest.refers_last), "latest_reported": stamp(latest and latest.reported),
+        "latest_share_of_goal": latest.value / target if unsettled and latest else nan,  # type: ignore[operator]
         "claim_id": a.claim.outcome_id if a.claim else None,
+        "restated_by": " ".join(r.target_id for r in a.restated_by) or None,
         "checked": stamp(a.check and a.check.checked), "looked_for": a.check.looked_for if a.check else None,
         "trend": trend.trend if trend else None,
         "trend_start_value": trend.start_value if trend else nan, "trend_start_date": stamp(trend and trend.start_date),
         "trend_end_value": trend.end_value if trend else nan, "trend_end_date": stamp(trend and trend.end_date),
         "trend_observed_rate": trend.observed_rate if trend else nan,
         "trend_needed_rate": trend.needed_rate if trend else nan, "trend_ratio": trend.ratio if trend else nan,
+        "projected_value": pr.value if pr else nan, "projected_rate": pr.rate if pr else nan,
+        "projection_reaches": pr.reaches if pr else None,
+        "projection_start_value": pr.start_value if pr else nan, "projection_start_date": stamp(pr and pr.start_date),
+        "projection_end_value": pr.end_value if pr else nan, "projection_end_date": stamp(pr and pr.end_date),
     }
 
 

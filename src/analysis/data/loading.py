@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core import derived
 from ..core.dates import parse_partial_date
 from .package_files import read_files
 from .problems import DataError
@@ -99,6 +100,27 @@ def _frame(table: Table, rows: list[dict[str, str]]) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
 
 
+def _with_derived(outcomes: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The outcome rows with each derived figure computed from its two inputs (``analysis.core.derived``):
+    value, qualifier, unit and reported filled in, as if typed (they never are)."""
+    wanted = {r["id"]: r["derived_from"] for r in outcomes if r.get("derived_from")}
+    if not wanted:
+        return outcomes
+    figures = {r["id"]: derived.Figure(float(r["value"]) if r.get("value") else None, r.get("qualifier", ""),
+                                       r.get("unit", ""), r.get("refers_to", ""), r.get("reported", ""))
+               for r in outcomes}
+    computed = derived.resolve(figures, wanted)
+    out = []
+    for r in outcomes:
+        figure = computed.get(r["id"])
+        if isinstance(figure, derived.Figure):  # validated: never a problem here
+            out.append({**r, "value": repr(figure.value), "qualifier": figure.qualifier, "unit": figure.unit,
+                        "refers_to": figure.refers_to, "reported": figure.reported})
+        else:
+            out.append(r)
+    return out
+
+
 def load(data_dir: Path | str, validated: str | None = None) -> Dataset:
     """Validate and load the data package in ``data_dir``; raise ``DataError`` if it has errors.
 
@@ -112,7 +134,9 @@ def load(data_dir: Path | str, validated: str | None = None) -> Dataset:
         if report.errors:
             raise DataError(report.errors)
     assert read.descriptor is not None  # no errors means the descriptor was read
-    frames = {t.name: _frame(t, [r.values for r in read.files[t.name].rows]) for t in read.descriptor.tables}
+    rows = {t.name: [r.values for r in read.files[t.name].rows] for t in read.descriptor.tables}
+    rows["outcomes"] = _with_derived(rows.get("outcomes", []))
+    frames = {t.name: _frame(t, rows[t.name]) for t in read.descriptor.tables}
     if "checks" not in frames:  # a package from before checks.csv existed: no searches recorded
         frames["checks"] = pd.DataFrame({"target_id": pd.Series(dtype="string"),
                                          "checked": pd.Series(dtype="datetime64[ns]"),

@@ -8,6 +8,7 @@ A briefing of policies P reads:
 - the lineage of those targets: every target linked to one of them through ``follows``, in either
   direction and at any distance, with its policy, outcomes and searches (the lineage section shows their
   status);
+- the two reported figures behind each derived figure above (``derived_from``), whatever their policy;
 - the searches (``checks.csv``) of every target above, and the citations of every row above;
 - every source those rows and citations name;
 - the schema, ``datapackage.json``.
@@ -32,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core import derived
 from .package_files import PackageFiles, read_files
 
 # The tables and the column that names a row; citations and checks have no id of their own.
@@ -111,6 +113,13 @@ def _lineage(pkg: TextRows, targets: set[str]) -> set[str]:
     return seen
 
 
+def _with_inputs(pkg: TextRows, outcomes: list[dict[str, str]]) -> list[dict[str, str]]:
+    """``outcomes`` and the reported figures their derived figures are computed from (``derived_from``)."""
+    names = {n for o in outcomes if (parts := derived.parse(o.get("derived_from", ""))) for n in parts[::2]}
+    ids = {o.get("id") for o in outcomes}
+    return outcomes + [o for o in pkg.rows("outcomes") if o.get("id") in names and o.get("id") not in ids]
+
+
 def rows_read(pkg: TextRows, policy_ids: Iterable[str] | None) -> dict[str, list[dict[str, str]]]:
     """The rows a briefing of ``policy_ids`` reads, by table (``None``: every policy, every row)."""
     if policy_ids is None:
@@ -122,8 +131,8 @@ def rows_read(pkg: TextRows, policy_ids: Iterable[str] | None) -> dict[str, list
     read: dict[str, list[dict[str, str]]] = {
         "policies": [p for p in pkg.rows("policies") if p.get("id") in policies],
         "targets": [t for t in pkg.rows("targets") if t["id"] in targets],
-        "outcomes": [o for o in pkg.rows("outcomes") if o.get("target_id") in targets
-                     or (o.get("policy_id") in policies and not o.get("target_id"))],
+        "outcomes": _with_inputs(pkg, [o for o in pkg.rows("outcomes") if o.get("target_id") in targets
+                                       or (o.get("policy_id") in policies and not o.get("target_id"))]),
         "investments": [i for i in pkg.rows("investments") if i.get("policy_id") in chosen],
         "checks": [c for c in pkg.rows("checks") if c.get("target_id") in targets],
     }

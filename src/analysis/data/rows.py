@@ -42,7 +42,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                 "target_max", "unit", "baseline_value", "baseline_date", "deadline", "sector", "scope",
                 "source_id", "as_printed", "note", "binding", "follows"),
     "outcomes": ("id", "target_id", "policy_id", "metric", "qualifier", "value", "unit", "refers_to", "reported",
-                 "scope", "source_id", "as_printed", "note"),
+                 "scope", "source_id", "as_printed", "note", "match", "strength", "derived_from"),
 }
 """The columns of each table, for the command's flags (a test holds them to datapackage.json)."""
 
@@ -86,6 +86,11 @@ class _Links:
         """The problem with ``value`` in a column that names a row elsewhere, or ``None`` if it exists."""
         table = LINKS[column]
         ids = [r["id"] for r in self.rows(table)]
+        if column == "follows":  # one or more earlier targets, separated by spaces
+            unknown = [v for v in value.split() if v not in ids]
+            if not unknown:
+                return None
+            value = unknown[0]
         if value in ids:
             return None
         if not self.file(table).readable:
@@ -193,6 +198,18 @@ def _introduced(ask: Ask, intro: str) -> Ask:
     return asking
 
 
+def _required(kind: str, fl: Field, values: dict[str, str]) -> bool:
+    """Whether a column needs a value: the schema's required ones, and for an outcome the date it was reported
+    (unless derived, when it is computed) and, for a figure linked to a target, how it measures it (match)."""
+    if fl.required:
+        return True
+    if kind != "outcome":
+        return False
+    if fl.name == "reported":
+        return not values.get("derived_from")
+    return fl.name == "match" and bool(values.get("target_id")) and bool(values.get("value") or values.get("derived_from"))
+
+
 def add_row(data_dir: Path, kind: str, given: dict[str, str], ask: Ask | None = None) -> AddedRow:
     """Append a ``kind`` row (policy, target or outcome) to its table in ``data_dir``, checked first.
 
@@ -220,7 +237,7 @@ def add_row(data_dir: Path, kind: str, given: dict[str, str], ask: Ask | None = 
 
     notes: list[str] = []
     _defaults(kind, values, links, notes)
-    required = [fl for fl in table.fields if fl.required and fl.name != "id"]
+    required = [fl for fl in table.fields if _required(kind, fl, values) and fl.name != "id"]
     if ask is not None:
         ask = _introduced(ask, f"{table.path}: the required values not given as flags (Enter takes an offer in "
                                "[brackets]; Ctrl-D stops, and nothing is written)")
@@ -236,7 +253,7 @@ def add_row(data_dir: Path, kind: str, given: dict[str, str], ask: Ask | None = 
         values["id"] = _ask_for(table.field("id"), ask, "", links, taken)
 
     missing = [flag(fl.name) + (_ID_FROM.get(kind, "") if fl.name == "id" else "")
-               for fl in table.fields if fl.required and not values.get(fl.name)]
+               for fl in table.fields if _required(kind, fl, values) and not values.get(fl.name)]
     if missing:
         raise AddError([f"missing required value(s): {', '.join(missing)}; give them as flags (or run the "
                         "command in a terminal to be asked for them)"])

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..core.dates import PartialDate, parse_partial_date
-from ..core.status_rules import OutcomeFacts, classify, index_outcomes
-from .csvfile import CsvFile, Row
+from ..core.evidence import OutcomeFacts, index_outcomes
+from ..core.status_rules import classify, without_projection
+from .context import Context, partial_date, row_date
+from .csvfile import Row
+from .evidence_rules import best_grade, check_derived, check_match, check_strength, derived_figures, row_restatements
 from .problems import WHOLE, Problem
-from .schema import Descriptor
 
 NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
 """A number written out in full, with a '.' for decimals."""
@@ -33,37 +33,9 @@ DUPLICATE_KEYS: dict[str, tuple[str, ...]] = {
 NUMERIC_FACT_COLUMNS = {"targets": "target_value", "investments": "amount", "outcomes": "value"}
 
 
-@dataclass
-class Context:
-    package: Descriptor
-    data_dir: Path
-    files: dict[str, CsvFile]
-    problems: list[Problem]
-    broken: set[str] = field(default_factory=set)
-    """Tables whose structure is broken: checks that need all of their rows are skipped."""
-
-    def label(self, table: str) -> str:
-        return str(self.data_dir / self.package.table(table).path)
-
-    def add(self, table: str, line: int, column: str, message: str, severity: str = "error") -> None:
-        self.problems.append(Problem(self.label(table), line, column, message, severity))  # type: ignore[arg-type]
-
-    def rows(self, table: str) -> list[Row]:
-        f = self.files.get(table)
-        return f.rows if f is not None else []
-
-    def index(self, table: str) -> dict[str, Row]:
-        return {r["id"]: r for r in self.rows(table) if r["id"]}
-
-
 # -- rules across fields and tables -------------------------------------------------------------------
 
 
-def _date(row: Row, column: str) -> PartialDate | None:
-    try:
-        return parse_partial_date(row[column]) if row[column] else None
-    except ValueError:
-        return None  # already reported
 
 
 def _is_number(text: str) -> bool:
@@ -71,7 +43,7 @@ def _is_number(text: str) -> bool:
 
 
 def _check_period(ctx: Context, table: str, row: Row) -> None:
-    start, end = _date(row, "period_start"), _date(row, "period_end")
+    start, end = row_date(row, "period_start"), row_date(row, "period_end")
     if start and end and end.last < start.first:
         ctx.add(table, row.line, "period_end", f"period ends ({end}) before it starts ({start})")
 
@@ -82,7 +54,7 @@ def check_rules(ctx: Context) -> None:
 
     for row in ctx.rows("policies"):
         _check_period(ctx, "policies", row)
-        issued, end = _date(row, "issued"), _date(row, "period_end")
+        issued, end = row_date(row, "issued"), row_date(row, "period_end")
         if issued and end and end.last < issued.first:
             ctx.add("policies", row.line, "period_end", f"period ends ({end}) before the policy was issued ({issued})")
 
@@ -107,9 +79,9 @@ def check_rules(ctx: Context) -> None:
                         f"range upper end {top} is not above its lower end {value}")
         elif top:
             ctx.add("targets", row.line, "target_max", "target_max is only for comparator 'range'")
-        deadline = _date(row, "deadline")
+        deadline = row_date(row, "deadline")
         policy = policies.get(row["policy_id"])
-        issued = _date(policy, "issued") if policy else None
+        issued = row_date(policy, "issued") if policy else None
         if deadline and issued and deadline.last < issued.first:
             ctx.add("targets", row.line, "deadline",
                     f"deadline {deadline} is before the policy {row['policy_id']!r} was issued ({issued})")
@@ -127,7 +99,11 @@ def check_rules(ctx: Context) -> None:
         if not amount and row["currency"]:
             ctx.add("investments", row.line, "currency", "a currency without an amount")
 
+    computed = derived_figures(ctx)
     for row in ctx.rows("outcomes"):
+        if row["derived_from"]:
+            check_derived(ctx, row, computed.get(row["id"]), targets)
+            continue
         value = row["value"]
         if value:
             if not row["unit"]:
@@ -138,19 +114,25 @@ def check_rules(ctx: Context) -> None:
             for column in ("qualifier", "unit"):
                 if row[column]:
                     ctx.add("outcomes", row.line, column, f"{column} given but no value")
-        refers, reported = _date(row, "refers_to"), _date(row, "reported")
+        if not row["reported"]:
+            ctx.add("outcomes", row.line, "reported", "a reported figure or claim needs the date it was reported")
+        refers, reported = row_date(row, "refers_to"), row_date(row, "reported")
         if refers and reported and refers.first > reported.last:
             ctx.add("outcomes", row.line, "refers_to",
                     f"the value refers to {refers}, after it was reported ({reported})")
         target = targets.get(row["target_id"])
         if target is not None:
-            if value and target["unit"] and row["unit"] and target["unit"] != row["unit"]:
+            if value and target["unit"] and row["unit"] and target["unit"] != row["unit"] and row["match"] != "proxy":
                 ctx.add("outcomes", row.line, "unit",
                         f"unit {row['unit']!r} differs from its target's unit {target['unit']!r} "
-                        f"({row['target_id']})")
+                        f"({row['target_id']}): a figure in another unit can only be a near measure (match proxy)")
             if row["policy_id"] and target["policy_id"] and row["policy_id"] != target["policy_id"]:
                 ctx.add("outcomes", row.line, "policy_id",
                         f"policy {row['policy_id']!r} differs from its target's policy {target['policy_id']!r}")
+        check_match(ctx, row, bool(value), bool(row["target_id"]))
+        grade = best_grade(ctx, row)
+        if grade:
+            check_strength(ctx, row, grade, derived=False)
 
 
 PERCENT_COLUMNS = {"targets": ("target_value", "target_max", "baseline_value"), "outcomes": ("value",)}
@@ -168,60 +150,40 @@ def check_percentages(ctx: Context) -> None:
                             "from 0 to 100; for a change use unit '% increase' or '% reduction'")
 
 
-def check_lineage(ctx: Context) -> None:
-    """``follows`` names an earlier target: not itself, not a later plan's, and never in a circle."""
-    if "targets" in ctx.broken:
-        return
-    targets = ctx.index("targets")
-    policies = ctx.index("policies")
-    for row in ctx.rows("targets"):
-        earlier = targets.get(row["follows"])
-        if not row["follows"] or earlier is None:
-            continue
-        if earlier["id"] == row["id"]:
-            ctx.add("targets", row.line, "follows", "a target cannot follow itself")
-            continue
-        mine, theirs = (_date(policies[r["policy_id"]], "issued") if r["policy_id"] in policies else None
-                        for r in (row, earlier))
-        if mine and theirs and theirs.first > mine.last:
-            ctx.add("targets", row.line, "follows",
-                    f"follows {earlier['id']!r}, whose policy was issued later ({theirs}, this one {mine}): "
-                    "'follows' names the earlier target")
-        seen = {row["id"]}
-        step = earlier
-        while step is not None and step["follows"]:
-            if step["follows"] in seen or step["id"] in seen:
-                ctx.add("targets", row.line, "follows", f"lineage goes round in a circle through {step['id']!r}")
-                break
-            seen.add(step["id"])
-            step = targets.get(step["follows"])
-
-
 def check_unsearched_overdue(ctx: Context, today: date) -> None:
     """Warn about every target that is plainly overdue today: past due, unsettled, and never searched for."""
     if {"targets", "outcomes", "checks"} & ctx.broken:
         return
+    computed = derived_figures(ctx)
     facts = []
     for row in ctx.rows("outcomes"):
-        reported = _date(row, "reported")
-        refers = _date(row, "refers_to") or reported
-        if reported is None or refers is None or (row["value"] and not _is_number(row["value"])):
+        figure = computed.get(row["id"]) if row["derived_from"] else None
+        if isinstance(figure, str):
+            continue  # reported as an error
+        value_text = row["value"] if figure is None else str(figure.value)
+        reported = row_date(row, "reported") if figure is None else partial_date(figure.reported)
+        refers = row_date(row, "refers_to") or reported
+        if reported is None or refers is None or (figure is None and row["value"] and not _is_number(row["value"])):
             continue
         facts.append(OutcomeFacts(row["id"], row["target_id"] or None, row["policy_id"] or None,
-                                  float(row["value"]) if row["value"] else None, row["qualifier"],
-                                  refers.first, refers.last, reported.first))
+                                  float(value_text) if value_text else None,
+                                  row["qualifier"] if figure is None else figure.qualifier,
+                                  refers.first, refers.last, reported.first, match=row["match"] or "same",
+                                  derived=figure is not None))
     outcomes = index_outcomes(facts)
-    checked = {row["target_id"] for row in ctx.rows("checks") if (day := _date(row, "checked")) and day.first <= today}
+    restated = row_restatements(ctx.index("targets"), ctx.index("policies"))
+    checked = {row["target_id"] for row in ctx.rows("checks") if (day := row_date(row, "checked")) and day.first <= today}
     for row in ctx.rows("targets"):
-        deadline = _date(row, "deadline")
+        deadline = row_date(row, "deadline")
         if (deadline is None or deadline.last >= today or row["id"] in checked or row["comparator"] == "qualitative"
                 or not _is_number(row["target_value"])):
             continue
         top = float(row["target_max"]) if _is_number(row["target_max"]) else None
         assessment = classify(row["comparator"], float(row["target_value"]), top, deadline.last,
                               outcomes.evidence.get(row["id"], []), today,
-                              claims=outcomes.claims_for(row["id"], row["policy_id"], deadline.last))
-        if assessment.status == "overdue":
+                              claims=outcomes.claims_for(row["id"], row["policy_id"], deadline.last),
+                              restated_by=restated.get(row["id"], []), steady=False)
+        if without_projection(assessment).status == "overdue":
             ctx.add("targets", row.line, "id", f"target {row['id']!r} is past its deadline ({deadline}) with no "
                     "figure settling it and no record of a search: look for its result, then add the figure to "
                     "outcomes.csv or the search to checks.csv", "warning")

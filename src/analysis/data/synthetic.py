@@ -58,7 +58,7 @@ def write_synthetic_package(root: Path, n_targets: int = 300, n_policies: int = 
                              "policy_id": p["id"], "metric": f"synthetic metric {t}", "qualifier": "exact",
                              "value": str(rng.randint(1, 1000)), "unit": "projects", "refers_to": "2022",
                              "reported": "2023-01-01", "scope": "national", "source_id": "synthetic-source",
-                             "as_printed": "synthetic"})
+                             "as_printed": "synthetic", "match": "same"})
     write("policies", policies)
     write("targets", targets)
     write("outcomes", outcomes)

@@ -34,6 +34,7 @@ from ..core.dates import parse_partial_date
 from ..core.unicode import INVISIBLE
 from . import topics
 from .csvfile import CsvFile, Row
+from .evidence_rules import check_lineage
 from .package_files import PackageFiles, read_files
 from .problems import Problem, did_you_mean
 from .rules import (
@@ -41,7 +42,6 @@ from .rules import (
     Context,
     check_archive,
     check_duplicates,
-    check_lineage,
     check_percentages,
     check_printed_figures,
     check_rules,

@@ -26,18 +26,17 @@ from .chart_sections import BriefingCharts
 from .context import BuildContext
 from .downloads import tables
 from .fragments import render
+from .key_figures import headline
 from .tables import BriefingTables
 from .text import (
     GRADE_RANK,
     STATUS_TEXT,
-    TREND_TEXT,
     Citations,
     Html,
     count_text,
     deadline_text,
     figure_text,
     goal_text,
-    join_words,
     markup,
     missing,
     money_text,
@@ -139,7 +138,7 @@ class Briefing(BriefingCharts, BriefingTables):
         numbers = target / snapshot.NUMBERS  # kept for the next build of the series
         ordered = dict(sorted(self.citations.all_numbers().items(), key=lambda kv: kv[1]))
         write_atomic(numbers, (json.dumps({"format": 1, "sources": ordered}, indent=1) + "\n").encode("utf-8"))
-        frames = tables(self.targets, self.investments, self.ds.sources, self.ds.policies)
+        frames = tables(self.targets, self.investments, self.ds.sources, self.ds.policies, self.ds.checks)
         return [facts, numbers, *write_downloads(frames, target, document_date(self.as_of.isoformat()))]
 
     def _snapshot(self, compare_to: Path | str | None, previous_facts: Path | str | None,
@@ -231,7 +230,8 @@ class Briefing(BriefingCharts, BriefingTables):
             if changes:
                 groups.append({"heading": group, "kind": kind, "changes": [
                     {"label": c.label, "old": c.old, "new": c.new,
-                     "detail": describe(c) if kind in ("revised", "removed") else ""} for c in changes]})
+                     "detail": describe(c) if kind in ("figure", "revised", "lineage", "removed") else ""}
+                    for c in changes]})
         return render("since", first=False, heading=heading, intro=intro, groups=groups, changed=bool(cmp.changes),
                       count=count_text(len(cmp.changes), "change"))
 
@@ -245,7 +245,15 @@ class Briefing(BriefingCharts, BriefingTables):
         t = self.targets
         counts = t["status"].value_counts()
         boxes = [(str(len(self.policies)), "policies"), (str(len(t)), "targets")]
-        boxes += [(str(int(counts.get(s, 0))), STATUS_TEXT[s]) for s in STATUSES if counts.get(s, 0)]
+        for s in STATUSES:
+            n = int(counts.get(s, 0))
+            if not n:
+                continue
+            label = STATUS_TEXT[s]
+            if s in ("met", "partly", "missed"):
+                strong = int(((t["status"] == s) & (t["strength"] == "strong")).sum())
+                label += f", {strong} on strong evidence"
+            boxes.append((str(n), label))
         amounts = self.investments.dropna(subset=["amount"])
         if len(amounts):
             # No total: spending, investment driven, subsidies and pledges do not add up.
@@ -256,34 +264,7 @@ class Briefing(BriefingCharts, BriefingTables):
 
     def headline(self) -> str:
         """One sentence on the numeric targets past their deadline, and one on the open ones."""
-        import pandas as pd
-
-        t = self.targets
-        day = pd.Timestamp(self.as_of)
-        numeric = t[t["comparator"] != "qualitative"]
-        past = numeric[numeric["deadline"].notna() & (numeric["deadline"] < day)]
-        n = past["status"].value_counts()
-        settled = int(n.get("met", 0) + n.get("missed", 0))
-        if len(past):
-            share = f" ({settled / len(past):.0%})"
-            rest = [f"{int(n[s])} {one if n[s] == 1 else many}" for s, one, many in (
-                ("claimed", "rests on an official claim without a figure", "rest on an official claim without a figure"),
-                ("not-found", "has no public result that a search found", "have no public result that a search found"),
-                ("overdue", "has not been searched for yet", "have not been searched for yet")) if n.get(s, 0)]
-            text = (f"Of {count_text(len(past), 'numeric target')} past their deadline, {settled}{share} "
-                    f"{'is' if settled == 1 else 'are'} settled by a reported figure ({int(n.get('met', 0))} met, "
-                    f"{int(n.get('missed', 0))} missed)")
-            text += f"; {join_words(rest)}." if rest else "."
-        else:
-            text = "No numeric target is past its deadline."
-        open_ = numeric[numeric["status"].isin(["due-soon", "upcoming"])]
-        if len(open_):
-            trends = open_["trend"].value_counts()
-            judged = [f"{int(trends[k])} {TREND_TEXT[k]}" for k in TREND_TEXT if trends.get(k, 0)]
-            text += (f" Of {count_text(len(open_), 'open target')}, " + (
-                f"{join_words(judged)} by the growth so far" if judged else "none has two figures to judge a trend by")
-                + ".")
-        return text
+        return headline(self.targets, self.as_of)
 
 
 def save_made(namespace: dict[str, Any], context: BuildContext | dict[str, Any] | None) -> None:
@@ -367,6 +348,9 @@ def take(b: Briefing) -> dict[str, Any]:
             "evidence": figure(t["evidence_id"]), "latest": figure(t["latest_id"]), "as_printed": _maybe(t["as_printed"]),
             "claim": _maybe(t["claim_id"]), "checked": None if t["checked"] != t["checked"] else f"{t['checked']:%Y-%m}",
             "trend": trend, "binding": _maybe(t["binding"]), "follows": _maybe(t["follows"]),
+            "strength": _maybe(t["strength"]), "evidence_id": _maybe(t["evidence_id"]),
+            "latest_id": _maybe(t["latest_id"]), "rivals": _maybe(t["rival_ids"]),
+            "restated_by": _maybe(t["restated_by"]),
         }
     investments = {
         str(i["id"]): {"policy": str(i["policy_id"]), "description": str(i["funded"]), "amount": money_text(i),

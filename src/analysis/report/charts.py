@@ -144,8 +144,8 @@ def progress(ds: Dataset, status: pd.DataFrame, *, policies: list[str] | None = 
             axes[0, 0].set_axis_off()
         fig.suptitle(title or f"Reported progress against {count_text(n, 'numeric target')}", x=0.01, ha="left",
                      fontsize=11, fontweight="bold")
-        source_line(fig, "Dashed line: the target; dotted: its deadline; ringed: the figure that decided "
-                             "the status.")
+        source_line(fig, "Dashed line: the target; dotted: its deadline; ringed: the figure that decided the "
+                             "status; hollow: a near measure, part of it, or a source that disagrees (not joined).")
     return fig
 
 
@@ -159,10 +159,20 @@ def _progress_panel(ax: Axes, t: Any, rows: pd.DataFrame, st: pd.Series | None) 
     rows = rows.assign(_when=[figure_time(o) for o in rows.itertuples()]).sort_values(["_when", "reported", "id"])
     xs = [_year(w) for w in rows["_when"]]
     ys = list(rows["value"])
-    ax.plot(xs, ys, color=colour, lw=1.2, zorder=2)
-    for x, y, o in zip(xs, ys, rows.itertuples(), strict=True):
-        (dot,) = ax.plot([x], [y], ls="", marker="o", markersize=4.5, color=colour, zorder=3)
-        tooltip(dot, f"{figure_text(float(o.value), str(o.qualifier), str(o.unit))} ({when_text(o._asdict())})")
+    # One line through the figures on the target's own measure that agree with each other: a near measure,
+    # part of the measure, or a source that disagrees with the deciding figure is a point of its own.
+    rivals = set() if st is None or pd.isna(st["rival_ids"]) else set(str(st["rival_ids"]).split())
+    apart = [not (pd.isna(m) or m == "same") or oid in rivals for m, oid in zip(rows["match"], rows["id"], strict=True)]
+    joined = [(x, y) for x, y, off in zip(xs, ys, apart, strict=True) if not off]
+    if joined:
+        ax.plot([x for x, _ in joined], [y for _, y in joined], color=colour, lw=1.2, zorder=2)
+    for x, y, o, off in zip(xs, ys, rows.itertuples(), apart, strict=True):
+        marker = ("D" if o.id in rivals else "s") if off else "o"
+        (dot,) = ax.plot([x], [y], ls="", marker=marker, markersize=4.5, color=colour, zorder=3,
+                         markerfacecolor="white" if off else colour)
+        kind = "" if not off else " (a source that disagrees)" if o.id in rivals else (
+            " (a near measure)" if o.match == "proxy" else " (part of the measure)")
+        tooltip(dot, f"{figure_text(float(o.value), str(o.qualifier), str(o.unit))} ({when_text(o._asdict())}){kind}")
     decided = None if st is None or pd.isna(st["evidence_id"]) else str(st["evidence_id"])
     latest = None if st is None or pd.isna(st["latest_id"]) else str(st["latest_id"])
     for x, y, oid in zip(xs, ys, rows["id"], strict=True):

@@ -40,20 +40,23 @@ def _partial(value: Any, precision: Any) -> str:
 
 TARGET_COLUMNS = (
     "id", "policy_id", "policy", "target", "metric", "comparator", "target_value", "target_max", "unit", "deadline",
-    "status", "deciding_value", "deciding_qualifier", "deciding_outcome_id", "share_of_goal", "latest_value",
-    "latest_qualifier", "latest_refers_to", "latest_outcome_id", "claim_outcome_id", "searched", "trend",
-    "trend_observed_rate", "trend_needed_rate", "binding", "follows", "as_printed", "source_id", "source_grade",
-    "source_url")
+    "status", "strength", "deciding_value", "deciding_qualifier", "deciding_outcome_id", "deciding_match",
+    "share_of_goal", "disagreeing_outcome_ids", "latest_value", "latest_qualifier", "latest_refers_to",
+    "latest_outcome_id", "latest_share_of_goal", "claim_outcome_id", "restated_by", "projected_value",
+    "projected_rate", "projection_reaches", "projection_from", "projection_to", "searched", "searches",
+    "search_log", "trend", "trend_observed_rate", "trend_needed_rate", "binding", "follows", "as_printed",
+    "source_id", "source_grade", "source_url")
 MONEY_COLUMNS = ("id", "policy_id", "what", "kind", "qualifier", "amount", "currency", "period_start", "period_end",
                  "as_printed", "source_id", "source_grade", "source_url")
 SOURCE_COLUMNS = ("id", "title", "publisher", "published", "url", "grade")
+SEARCH_COLUMNS = ("target_id", "checked", "looked_for", "note")
 """The columns of each table, written even when a briefing has no rows (a policy with no targets)."""
 
 
 def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known: pd.DataFrame,
-           policies: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """A briefing's targets (with their status columns, ``analysis.status.target_status``), money and
-    sources, as plain tables; ``policies`` names the policies."""
+           policies: pd.DataFrame, checks: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """A briefing's targets (with their status columns, ``analysis.status.target_status``), money, sources
+    and the searches for its targets' results, as plain tables; ``policies`` names the policies."""
     import pandas as pd
 
     sources = sources_known.set_index("id")
@@ -63,6 +66,15 @@ def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known
         s = sources.loc[source_id]
         return {"source_id": source_id, "source_grade": str(s["grade"]), "source_url": _text(s["url"])}
 
+    shown = set(targets_shown["id"])
+    searches = [] if checks is None else [
+        {"target_id": c["target_id"], "checked": c["checked"].strftime("%Y-%m-%d"), "looked_for": c["looked_for"],
+         "note": _text(c["note"])}
+        for _, c in checks[checks["target_id"].isin(shown)].sort_values(["target_id", "checked"]).iterrows()]
+    logs: dict[str, list[str]] = {}
+    for c in searches:
+        logs.setdefault(str(c["target_id"]), []).append(
+            f"{c['checked']}: {c['looked_for']}" + (f" Found: {c['note']}" if c["note"] else ""))
     targets = []
     for _, t in targets_shown.iterrows():
         targets.append({
@@ -71,11 +83,20 @@ def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known
             "target_value": t["target_value"], "target_max": t["target_max"],
             "unit": _text(t["unit"]),
             "deadline": _partial(t["deadline"], t["deadline_precision"]), "status": str(t["status"]),
+            "strength": _text(t["strength"]),
             "deciding_value": t["evidence_value"], "deciding_qualifier": _text(t["evidence_qualifier"]),
-            "deciding_outcome_id": _text(t["evidence_id"]), "share_of_goal": t["share_of_goal"],
+            "deciding_outcome_id": _text(t["evidence_id"]), "deciding_match": _text(t["evidence_match"]),
+            "share_of_goal": t["share_of_goal"], "disagreeing_outcome_ids": _text(t["rival_ids"]),
             "latest_value": t["latest_value"], "latest_qualifier": _text(t["latest_qualifier"]),
             "latest_refers_to": _partial(t["latest_refers"], "day"), "latest_outcome_id": _text(t["latest_id"]),
-            "claim_outcome_id": _text(t["claim_id"]), "searched": _partial(t["checked"], "month"),
+            "latest_share_of_goal": t["latest_share_of_goal"],
+            "claim_outcome_id": _text(t["claim_id"]), "restated_by": _text(t["restated_by"]),
+            "projected_value": t["projected_value"], "projected_rate": t["projected_rate"],
+            "projection_reaches": "" if missing(t["projection_reaches"]) else bool(t["projection_reaches"]),
+            "projection_from": _partial(t["projection_start_date"], "day"),
+            "projection_to": _partial(t["projection_end_date"], "day"),
+            "searched": _partial(t["checked"], "month"), "searches": len(logs.get(str(t["id"]), [])),
+            "search_log": " | ".join(logs.get(str(t["id"]), [])),
             "trend": _text(t["trend"]),
             "trend_observed_rate": t["trend_observed_rate"], "trend_needed_rate": t["trend_needed_rate"],
             "binding": _text(t["binding"]),
@@ -98,7 +119,8 @@ def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known
                "url": _text(sources.at[s, "url"]), "grade": str(sources.at[s, "grade"])} for s in cited]
     return {"targets": pd.DataFrame(targets, columns=list(TARGET_COLUMNS)),
             "money": pd.DataFrame(money, columns=list(MONEY_COLUMNS)),
-            "sources": pd.DataFrame(listed, columns=list(SOURCE_COLUMNS))}
+            "sources": pd.DataFrame(listed, columns=list(SOURCE_COLUMNS)),
+            "searches": pd.DataFrame(searches, columns=list(SEARCH_COLUMNS))}
 
 
 def write(frames: dict[str, pd.DataFrame], folder: Path, document_date: str) -> list[Path]:

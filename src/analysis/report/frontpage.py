@@ -33,17 +33,24 @@ DATA_PACKAGE = "industrial-internet-data.zip"
 """The whole data package as one download, beside the front page (written by ``analysis.pipeline.data_zip``)."""
 
 LEVELS = ("national", "ministerial", "provincial", "municipal")
-STRIP_COLOUR = {"met": "#007A5A", "missed": "#B34E00", "claimed": "#1F6F99", "not-found": "#E0B458",
+STRIP_COLOUR = {"met": "#007A5A", "disputed": "#E5A07A", "partly": "#7CC4A8", "missed": "#B34E00",
+                "claimed": "#1F6F99", "restated": "#4A5C8C", "projected": "#C9B27A", "not-found": "#E0B458",
                 "overdue": "#E69F00", "due-soon": "#A8487F", "upcoming": "#0072B2", "qualitative": "#9A9A9A"}
 PERIODS = (("to-2020", "ended by 2020"), ("2021-2025", "ends 2021–2025"), ("2026-on", "ends 2026 or later"),
            ("open", "no end date"))
 # How each status reads in a sentence: "Of the 94 targets, 19 are met, 52 have no result ...".
-STATUS_VERB = {"met": ("is met", "are met"), "missed": ("was missed", "were missed"),
+STATUS_VERB = {"met": ("is met", "are met"),
+               "disputed": ("is disputed: its sources disagree", "are disputed: their sources disagree"),
+               "partly": ("is partly met", "are partly met"), "missed": ("was missed", "were missed"),
+               "restated": ("was restated by a later plan", "were restated by a later plan"),
+               "projected": ("has no final figure, only a projection", "have no final figure, only a projection"),
                "claimed": ("rests on an official claim without a figure", "rest on an official claim without a figure"),
                "not-found": ("has no public result that a search found", "have no public result that a search found"),
                "overdue": ("is overdue and not yet searched for", "are overdue and not yet searched for"),
                "due-soon": ("falls due soon", "fall due soon"), "upcoming": ("is upcoming", "are upcoming"),
                "qualitative": ("is a goal with no number to test", "are goals with no number to test")}
+STRENGTH_STATUSES = ("met", "partly", "missed")
+"""The statuses that carry a strength (``analysis.core.status_rules``)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -69,6 +76,7 @@ class ListedBriefing:
     period: str = ""
     periods: list[str] = field(default_factory=list)  # the PERIODS keys its policies fall in
     counts: dict[str, int] = field(default_factory=dict)  # targets by status, in STATUSES order
+    strong: dict[str, int] = field(default_factory=dict)  # of those, met/partly/missed on strong evidence
     links: list[Link] = field(default_factory=list)
     sort_year: str = ""
     sort_end: str = ""
@@ -84,7 +92,13 @@ class ListedBriefing:
 
     @property
     def counts_text(self) -> str:
-        return ", ".join(f"{n} {STATUS_TEXT[s]}" for s, n in self.counts.items()) or "no targets"
+        return ", ".join(f"{n} {STATUS_TEXT[s]}{strong_text(s, self.strong)}" for s, n in self.counts.items()) or \
+            "no targets"
+
+
+def strong_text(status: str, strong: dict[str, int]) -> str:
+    """' (3 on strong evidence)' for a status that carries a strength; '' for the others."""
+    return f" ({strong.get(status, 0)} on strong evidence)" if status in STRENGTH_STATUSES else ""
 
 
 def strip(counts: dict[str, int], width: float) -> list[dict[str, Any]]:
@@ -143,8 +157,10 @@ def _listed(reports_dir: Path, bid: str, title: str, entry: dict[str, Any]) -> L
                   else f"{len(policies)} policies" if policies else "")
     known_ends = [e for e in ends if e is not None]
     row.sort_end = str(max(known_ends)) if known_ends else "9999"
-    statuses = Counter(str(t.get("status")) for t in (facts.get("targets") or {}).values() if isinstance(t, dict))
+    targets = [t for t in (facts.get("targets") or {}).values() if isinstance(t, dict)]
+    statuses = Counter(str(t.get("status")) for t in targets)
     row.counts = {s: statuses[s] for s in STATUSES if statuses[s]}
+    row.strong = dict(Counter(str(t.get("status")) for t in targets if t.get("strength") == "strong"))
     row.links = _links(folder, bid, int(entry.get("pdf_pages") or 0))
     return row
 
@@ -179,12 +195,14 @@ def portfolio(rows: list[ListedBriefing], reports_dir: Path) -> dict[str, Any]:
             years += [int(y) for y in _YEAR.findall(str(p.get("issued", "")) if isinstance(p, dict) else "")[:1]]
         for tid, t in (facts.get("targets") or {}).items():
             if isinstance(t, dict) and (tid not in latest or row.as_of > latest[tid][0]):
-                latest[tid] = (row.as_of, str(t.get("status")))
-    counts = Counter(status for _, status in latest.values())
+                latest[tid] = (row.as_of, str(t.get("status")), t.get("strength") == "strong")
+    counts = Counter(status for _, status, _ in latest.values())
+    strong = dict(Counter(status for _, status, is_strong in latest.values() if is_strong))
     ordered = {s: counts[s] for s in STATUSES if counts[s]}
     total = sum(ordered.values())
     items = [{"status": s, "text": STATUS_TEXT[s], "n": n, "share": f"{n / total:.0%}",
-              "verb": STATUS_VERB[s][n != 1]} for s, n in ordered.items()]
+              "verb": STATUS_VERB[s][n != 1] + strong_text(s, strong), "strong": strong_text(s, strong)}
+             for s, n in ordered.items()]
     return {"policies": len(policies), "first_year": min(years, default=None), "targets": total, "statuses": items,
             "bar": strip(ordered, 600)}
 

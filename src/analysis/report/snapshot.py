@@ -31,8 +31,14 @@ REVISED = {
     "targets": ("goal", "deadline", "as_printed", "evidence", "latest"),
     "investments": ("amount", "as_printed", "period", "kind"),
 }
+FIGURE_IDS = {"evidence": "evidence_id", "latest": "latest_id"}
+"""A figure field and the outcome id behind it: another id is a new figure (another source, a later date),
+not a revision of the old one."""
+LINEAGE = ("follows", "restated_by")
+"""Target fields whose change is a change of lineage."""
 FIELD_TEXT = {"goal": "goal", "deadline": "deadline", "as_printed": "as printed", "evidence": "deciding figure",
-              "latest": "last known figure",
+              "latest": "last known figure", "strength": "strength", "follows": "continues",
+              "restated_by": "restated by",
               "amount": "amount", "period": "period", "kind": "kind", "title": "title", "issued": "issued"}
 
 
@@ -123,9 +129,21 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
             a, b = before[key], after[key]
             if table == "targets" and a.get("status") != b.get("status"):
                 changes.append(Change("status", table, key, _label(b), "status", a.get("status"), b.get("status")))
+            elif table == "targets" and "strength" in a and a.get("strength") != b.get("strength"):
+                changes.append(Change("strength", table, key, _label(b), "strength", a.get("strength"),
+                                      b.get("strength")))
             for name in REVISED[table]:
-                if a.get(name) != b.get(name):
+                if a.get(name) == b.get(name):
+                    continue
+                ids = FIGURE_IDS.get(name) if table == "targets" else None
+                if ids and ids in a and a.get(ids) != b.get(ids):
+                    changes.append(Change("figure", table, key, _label(b), name, a.get(name), b.get(name)))
+                else:
                     changes.append(Change("revised", table, key, _label(b), name, a.get(name), b.get(name)))
+            for name in LINEAGE if table == "targets" else ():
+                # A field the earlier snapshot did not record (an older format) is not a change.
+                if name in a and a.get(name) != b.get(name):
+                    changes.append(Change("lineage", table, key, _label(b), name, a.get(name), b.get(name)))
     return Comparison(str(old.get("as_of", "")), str(new.get("as_of", "")), tuple(changes))
 
 
@@ -135,7 +153,10 @@ def _label(row: dict[str, Any]) -> str:
 
 SECTIONS = (  # heading, kind, table
     ("Status changes", "status", None),
+    ("Stronger or weaker evidence", "strength", None),
+    ("New figures", "figure", None),
     ("Revised figures", "revised", None),
+    ("Lineage changes", "lineage", None),
     ("New targets", "added", "targets"),
     ("New amounts of money", "added", "investments"),
     ("New policies", "added", "policies"),
@@ -149,9 +170,11 @@ def _value(text: str | None) -> str:
 
 def describe(change: Change) -> str:
     """One change as a plain sentence fragment, without the row's label."""
-    if change.kind == "status":
+    if change.kind in ("status", "strength"):
         return f"{_value(change.old)} → {_value(change.new)}"
-    if change.kind == "revised":
+    if change.kind == "figure":
+        return f"{FIELD_TEXT.get(change.field, change.field)} now {_value(change.new)} (a new figure; before: {_value(change.old)})"
+    if change.kind in ("revised", "lineage"):
         return f"{FIELD_TEXT.get(change.field, change.field)} was {_value(change.old)}, now {_value(change.new)}"
     return SINGULAR[change.table]
 
@@ -166,7 +189,7 @@ def as_text(comparison: Comparison) -> str:
         if changes:
             lines.append(f"{heading} ({len(changes)}):")
             for c in changes:
-                detail = f": {describe(c)}" if kind in ("status", "revised") else ""
+                detail = f": {describe(c)}" if kind in ("status", "strength", "figure", "revised", "lineage") else ""
                 detail = f" ({describe(c)})" if kind == "removed" else detail
                 lines.append(f"  {c.id}  {c.label}{detail}")
     return "\n".join(lines)

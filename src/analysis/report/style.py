@@ -31,8 +31,12 @@ LANE = "#f4f4f4"
 # status -> (colour, marker, filled)
 STATUS_STYLE: dict[str, tuple[str, str, bool]] = {
     "met": ("#009E73", "o", True),
+    "disputed": ("#D55E00", "d", False),
+    "partly": ("#009E73", "p", False),
     "missed": ("#D55E00", "X", True),
     "claimed": ("#56B4E9", "P", True),
+    "restated": ("#0072B2", ">", True),
+    "projected": ("#E69F00", "v", False),
     "not-found": ("#E69F00", "^", False),
     "overdue": ("#E69F00", "^", True),
     "due-soon": ("#CC79A7", "D", True),
@@ -40,14 +44,17 @@ STATUS_STYLE: dict[str, tuple[str, str, bool]] = {
     "qualitative": ("#8c8c8c", "s", False),
 }
 STATUS_LABEL = {
-    "met": "met", "missed": "missed", "claimed": "claimed done, no figure",
+    "met": "met", "disputed": "disputed: sources disagree", "partly": "partly met", "missed": "missed",
+    "claimed": "claimed done, no figure", "restated": "restated by a later plan",
+    "projected": "projected, no final figure",
     "not-found": "no result found (searched)", "overdue": "overdue, not yet searched",
     "due-soon": "due soon", "upcoming": "upcoming", "qualitative": "qualitative goal",
 }
 # status -> colour of text naming it: the hue darkened to at least 4.5:1 on white and on the lane shade
 # (the badge colours of the HTML tables)
 STATUS_TEXT_COLOUR: dict[str, str] = {
-    "met": "#007A5A", "missed": "#B34E00", "claimed": "#1F6F99", "not-found": "#7A5200", "overdue": "#7A5200",
+    "met": "#007A5A", "disputed": "#B34E00", "partly": "#007A5A", "missed": "#B34E00", "claimed": "#1F6F99",
+    "restated": "#0069A6", "projected": "#7A5200", "not-found": "#7A5200", "overdue": "#7A5200",
     "due-soon": "#A8487F", "upcoming": "#0069A6", "qualitative": "#5E5E5E",
 }
 KIND_COLOUR = {

@@ -8,6 +8,8 @@ plain values and renders its template (``analysis.report.fragments``, ``template
 
 from __future__ import annotations
 
+from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..core.status_rules import ABOUT_TOLERANCE, NEEDS_ACCELERATION, ON_TRACK, Assessment
@@ -15,12 +17,14 @@ from .fragments import render
 from .text import (
     BINDING_TEXT,
     GRADE_TEXT,
+    STRENGTH_TEXT,
     TREND_TEXT,
     Html,
     count_text,
     deadline_text,
     figure_text,
     goal_text,
+    markup,
     missing,
     money_text,
     period_text,
@@ -31,8 +35,6 @@ from .text import (
 )
 
 if TYPE_CHECKING:
-    from datetime import date
-
     import pandas as pd
 
     from ..data.loading import Dataset
@@ -67,14 +69,13 @@ class BriefingTables:
         return render("policies", rows=rows)
 
     def targets_table(self) -> Html:
-        """One row per target: the goal, its deadline, its status and what is known about it."""
+        """One row per target: the goal, its deadline, its status and strength, and what is known about it."""
         rows = []
         descriptions = dict(zip(self.ds.targets["id"], self.ds.targets["description_en"], strict=True))
         for _, t in self.targets.iterrows():
             a = self.assessments[str(t["id"])]
-            follows = None
-            if not missing(t["follows"]) and str(t["follows"]) in descriptions:
-                follows = str(descriptions[str(t["follows"])]).rstrip(".")
+            earlier = [] if missing(t["follows"]) else [n for n in str(t["follows"]).split() if n in descriptions]
+            follows = "; ".join(str(descriptions[n]).rstrip(".") for n in earlier) or None
             known = self.known(t, a)  # cites before the target's own source, as the page reads
             rows.append({
                 "description": t["description_en"],
@@ -82,36 +83,75 @@ class BriefingTables:
                 "printed": _or_none(t["as_printed"]),
                 "binding": None if missing(t["binding"]) else BINDING_TEXT[str(t["binding"])],
                 "follows": follows, "note": _or_none(t["note"]), "status": a.status,
-                "checked": a.check.checked.strftime("%Y-%m") if a.status == "not-found" and a.check else None,
+                "strength": a.strength, "strength_text": STRENGTH_TEXT[a.strength] if a.strength else "",
                 "trend": a.trend.trend if a.trend else None, "trend_text": TREND_TEXT[a.trend.trend] if a.trend else "",
                 "goal": goal_text(t), "deadline": deadline_text(t["deadline"], t["deadline_precision"]),
                 "known": known, "cites": self.cite_row("targets", t["id"], t["source_id"])})
         return render("targets", rows=rows)
 
     def _figure(self, outcome_id: str) -> dict[str, Any]:
-        """A reported figure with its qualifier, unit, date and sources: 'more than 350,000 enterprises (2020-09) [4]'."""
+        """A reported figure with its qualifier, unit, date, sources and note: 'more than 350,000 enterprises
+        (2020-09) [4]'; a derived one with the two figures it is computed from."""
         o = self.outcome(outcome_id)
-        return {"figure": figure_text(float(o["value"]), str(o["qualifier"]), str(o["unit"])), "when": when_text(o),
-                "cites": self.cite_row("outcomes", o["id"], o["source_id"])}
+        part: dict[str, Any] = {"figure": figure_text(float(o["value"]), str(o["qualifier"]), str(o["unit"])),
+                                "when": when_text(o), "note": _or_none(o["note"]),
+                                "match": None if missing(o["match"]) or o["match"] == "same" else str(o["match"]),
+                                "cites": self.cite_row("outcomes", o["id"], o["source_id"]), "derived": None}
+        if not missing(o["derived_from"]):
+            first, op, second = str(o["derived_from"]).split()
+            a, b = self.outcome(first), self.outcome(second)
+            part["cites"] = markup("")  # each input cites its own
+            part["derived"] = {
+                "op": "minus" if op == "-" else "divided by",
+                "a": figure_text(float(a["value"]), str(a["qualifier"]), str(a["unit"])), "a_when": when_text(a),
+                "a_cites": self.cite_row("outcomes", a["id"], a["source_id"]),
+                "b": figure_text(float(b["value"]), str(b["qualifier"]), str(b["unit"])), "b_when": when_text(b),
+                "b_cites": self.cite_row("outcomes", b["id"], b["source_id"])}
+        return part
 
     def known(self, t: Any, a: Assessment) -> list[dict[str, Any]]:
-        """What is known about a target, in parts: the deciding figure, the latest, a claim, a search, a trend."""
+        """What is known about a target, in parts: the deciding figure and how it measures the target, the
+        figures that disagree with it, the latest, a claim, a restatement, a projection, a search, a trend."""
         parts: list[dict[str, Any]] = []
         ev = a.decided_by
-        if a.status in ("met", "missed") and ev is not None:
-            parts.append({"kind": "figure", **self._figure(ev.outcome_id)})
-            target = None if missing(t["target_value"]) else float(t["target_value"])
+        target = None if missing(t["target_value"]) else float(t["target_value"])
+        if ev is not None:
+            part = {"kind": a.status, **self._figure(ev.outcome_id)}
+            if not (a.rivals or part["match"] or part["derived"]):
+                part["note"] = None  # a caveat, a derivation or a disagreement needs its note; a plain figure not
+            parts.append(part)
             if a.status == "missed" and target:
                 parts.append({"kind": "share", "share": f"{ev.value / target:.0%}"})
+        for rival in a.rivals:
+            parts.append({"kind": "rival", "disputed": a.status == "disputed", **self._figure(rival.outcome_id)})
         if a.status == "claimed" and a.claim is not None:
             c = self.outcome(a.claim.outcome_id)
             parts.append({"kind": "claim", "said": _or_none(c["as_printed"]), "when": when_text(c),
                           "cites": self.cite_row("outcomes", c["id"], c["source_id"])})
+        for r in a.restated_by:
+            later = self._target_rows.get(r.target_id)
+            if later is None:
+                continue
+            parts.append({"kind": "restated", "policy": self._policy_title(str(later["policy_id"])),
+                          "goal": goal_text(later), "deadline": deadline_text(later["deadline"], later["deadline_precision"]),
+                          "unit_differs": str(later["unit"]) != str(t["unit"]),
+                          "cites": self.cite_row("targets", later["id"], later["source_id"])})
         latest = a.latest
-        if latest is not None and (a.status not in ("met", "missed") or ev is None or latest.outcome_id != ev.outcome_id):
-            parts.append({"kind": "latest", **self._figure(latest.outcome_id)})
-        if a.status == "not-found" and a.check is not None:
-            parts.append({"kind": "not-found", "looked_for": a.check.looked_for})
+        shown = {e.outcome_id for e in (ev, *a.rivals) if e is not None}
+        if latest is not None and latest.outcome_id not in shown and a.projection is None:
+            share = f"{latest.value / target:.0%}" if ev is None and target and t["comparator"] in FLOORS else None
+            parts.append({"kind": "latest", "share": share, **self._figure(latest.outcome_id)})
+        if a.projection is not None:
+            pr = a.projection
+            last = self._figure(latest.outcome_id) if latest is not None else None
+            parts.append({"kind": "projection", "last": last,
+                          "share": f"{pr.end_value / target:.0%}" if target else None,
+                          "since": f"{pr.start_date:%Y-%m}", "rate": rate_text(pr.rate),
+                          "value": figure_text(float(f"{pr.value:.3g}"), "about", str(t["unit"])),
+                          "verdict": "would reach the goal" if pr.reaches else "short of the goal"})
+        if a.status in SEARCHED and a.check is not None:
+            parts.append({"kind": "searched", "when": _month_text(a.check.checked),
+                          "count": self._search_counts.get(str(t["id"]), 1)})
         elif a.status == "overdue":
             parts.append({"kind": "overdue"})
         if a.trend is not None:
@@ -122,40 +162,68 @@ class BriefingTables:
                           "needed": rate_text(tr.needed_rate)})
         return parts
 
-    def lineage(self) -> Html:
-        """Targets that continue or replace an earlier plan's target, as chains from the first to the last."""
-        rows = {str(r["id"]): r for _, r in self.ds.targets.iterrows()}
-        after: dict[str, list[str]] = {}
-        for tid, r in rows.items():
-            if not missing(r["follows"]) and str(r["follows"]) in rows:
-                after.setdefault(str(r["follows"]), []).append(tid)
+    @cached_property
+    def _target_rows(self) -> dict[str, Any]:
+        return {str(r["id"]): r for _, r in self.ds.targets.iterrows()}
+
+    @cached_property
+    def _search_counts(self) -> dict[str, int]:
+        return {str(k): int(v) for k, v in self.ds.checks["target_id"].value_counts().items()}
+
+    def _policy_title(self, policy_id: str) -> str:
         titles = dict(zip(self.ds.policies["id"], self.ds.policies["title_en"], strict=True))
+        return str(titles.get(policy_id, policy_id))
+
+    def lineage(self) -> Html:
+        """Targets that continue or restate an earlier plan's target, as chains from the first to the last
+        (a target restating two earlier goals joins their chains)."""
+        rows = self._target_rows
+        links: dict[str, set[str]] = {tid: set() for tid in rows}
+        for tid, r in rows.items():
+            for earlier in ([] if missing(r["follows"]) else str(r["follows"]).split()):
+                if earlier in rows:
+                    links[tid].add(earlier)
+                    links[earlier].add(tid)
         issued = dict(zip(self.ds.policies["id"], self.ds.policies["issued"], strict=True))
         shown = set(self.targets["id"])
         chains, seen = [], set()
         for tid in sorted(rows, key=lambda k: (rows[k]["deadline"], k)):
-            r = rows[tid]
-            if tid in seen or not (missing(r["follows"]) or str(r["follows"]) not in rows) or tid not in after:
+            if tid in seen or not links[tid]:
                 continue
-            chain, queue = [], [tid]
+            chain, queue = set(), [tid]
             while queue:
-                k = queue.pop(0)
-                chain.append(k)
-                queue += sorted(after.get(k, []), key=lambda x: (rows[x]["deadline"], x))
-            seen.update(chain)
-            if shown.intersection(chain):
+                k = queue.pop()
+                if k not in chain:
+                    chain.add(k)
+                    queue += sorted(links[k])
+            seen |= chain
+            if shown & chain:
                 chains.append(sorted(chain, key=lambda k: (issued.get(rows[k]["policy_id"]), rows[k]["deadline"], k)))
         shown_chains = []
         for chain in chains:
             targets = []
             for k in chain:
                 r = rows[k]
-                targets.append({"policy": titles.get(r["policy_id"], r["policy_id"]), "goal": goal_text(r),
+                earlier = [] if missing(r["follows"]) else [n for n in str(r["follows"]).split() if n in rows]
+                targets.append({"policy": self._policy_title(str(r["policy_id"])), "goal": goal_text(r),
                                 "deadline": deadline_text(r["deadline"], r["deadline_precision"]),
-                                "status": self.assessments[k].status,
+                                "status": self.assessments[k].status, "merges": len(earlier) > 1,
                                 "cites": self.cite_row("targets", k, r["source_id"])})
             shown_chains.append({"metric": rows[chain[0]]["metric"], "targets": targets})
         return render("lineage", chains=shown_chains)
+
+    def search_log(self) -> Html:
+        """Every recorded search for the results of the targets shown, newest first: what was looked for,
+        when, and what was found (the appendix behind "What is known")."""
+        checks = self.ds.checks[self.ds.checks["target_id"].isin(set(self.targets["id"]))]
+        descriptions = dict(zip(self.targets["id"], self.targets["description_en"], strict=True))
+        order = {tid: i for i, tid in enumerate(self.targets["id"])}
+        rows = []
+        for tid, group in sorted(checks.groupby("target_id"), key=lambda kv: order.get(kv[0], 0)):
+            searches = [{"when": c["checked"].strftime("%Y-%m-%d"), "looked_for": c["looked_for"],
+                         "note": _or_none(c["note"])} for _, c in group.sort_values("checked", ascending=False).iterrows()]
+            rows.append({"target": descriptions[tid], "status": self.assessments[str(tid)].status, "searches": searches})
+        return render("search_log", rows=rows)
 
     def reported_results(self) -> Html:
         """Reported figures and claims that measure no target: what else is known about these policies."""
@@ -194,25 +262,55 @@ class BriefingTables:
         return render("sources", items=items)
 
     def status_rules(self) -> Html:
-        """How each status is decided, in plain words (the rules of ``analysis.core.status_rules``)."""
+        """How each status and strength is decided, in plain words (the rules of ``analysis.core.status_rules``)."""
         window = count_text(self.due_window_months, "month")
         items = [
             ("met", "a figure reported by the status date reaches the goal, for a time on or before the "
-                    "deadline. A plan that says it will build or cultivate N sets a floor: more than N counts."),
-            ("missed", "the deadline has passed and a figure for the deadline or later falls short. The table "
-                       "says how much of the goal it reached."),
+                    "deadline. A plan that says it will build or cultivate N sets a floor: more than N counts. "
+                    "Where several figures reach it, the strongest decides."),
+            ("disputed", "a figure reaches the goal, but a figure on the same measure for the same time or "
+                         "later, from a source as good or better, falls short, and their qualifiers cannot both be "
+                         "true. A floor counts as met only if the credible lower figure meets it; both are shown."),
+            ("partly", "only a figure that covers part of the measure reaches the goal: one of several "
+                       "components, or some of the units the goal counts."),
+            ("missed", "the deadline has passed and a figure on the same measure, for the deadline or later, "
+                       "falls short. The table says how much of the goal it reached. A near measure that falls "
+                       "short is shown as the last known figure, not as a miss."),
             ("claimed", "no figure settles the target, but an official statement says the task was completed. "
                         "A claim is not a measurement, so it never counts as met."),
+            ("restated", "the deadline has passed with no figure settling it, and a later plan repeats the goal "
+                         "with a new level or deadline; the table names the plan and the new goal."),
+            ("projected", "the deadline has passed with no final figure, and the measure is a level or rate that "
+                          "moves steadily: the growth seen between two figures at least a year apart is carried "
+                          "to the deadline. A projection is never a verdict."),
             ("not-found", "the deadline has passed, no figure settles it, and a search of public reports found "
-                          "none; the table says when the search was made and what it looked for. This is a gap "
+                          "none; the table says when, and the search log lists what was looked for. This is a gap "
                           "in what is known, not proof of failure."),
             ("overdue", "the deadline has passed and nothing settles it, and no search has been recorded yet."),
             ("due-soon", f"the deadline falls within {window} of the status date."),
             ("upcoming", "the deadline is further off, or no date is printed."),
             ("qualitative", "the goal has no number to test."),
         ]
-        return render("rules", items=items, on_track=f"{ON_TRACK:.0%}", needs_acceleration=f"{NEEDS_ACCELERATION:.0%}",
+        strengths = [
+            ("strong", "the figure is on the target's own measure and comes from an official or major-media "
+                       "source"),
+            ("fair", "one step down: a secondary source, or an official figure on a near measure (a proxy), on "
+                     "part of the measure, or derived by the tracker from two reported figures"),
+            ("weak", "two or more steps down: a weak source (an unattributed repost), or a secondary source on a "
+                     "near measure"),
+        ]
+        return render("rules", items=items, strengths=[(k, STRENGTH_TEXT[k], w) for k, w in strengths],
+                      on_track=f"{ON_TRACK:.0%}", needs_acceleration=f"{NEEDS_ACCELERATION:.0%}",
                       about=f"{ABOUT_TOLERANCE:.0%}", as_of=self.as_of.isoformat())
+
+
+SEARCHED = ("not-found", "restated", "projected")
+"""Statuses of unsettled past-deadline targets whose last search the table names."""
+FLOORS = ("at-least", "more-than")
+
+
+def _month_text(day: date) -> str:
+    return f"{day:%B %Y}"
 
 
 def _or_none(value: object) -> str | None:

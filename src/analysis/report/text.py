@@ -18,8 +18,12 @@ from ..core.unicode import WITHOUT_BIDI
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff《》“”"
 _CJK = re.compile(rf"[\u3000-\u303f{_HAN}\uff00-\uffef]+(?:[\s\d.%~\-+()（）]*[{_HAN}]+)*")
-STATUS_TEXT = {"met": "met", "missed": "missed", "claimed": "claimed, no figure", "not-found": "no result found",
-               "overdue": "overdue", "due-soon": "due soon", "upcoming": "upcoming", "qualitative": "qualitative"}
+STATUS_TEXT = {"met": "met", "disputed": "disputed", "partly": "partly met", "missed": "missed",
+               "claimed": "claimed, no figure", "restated": "restated", "projected": "projected",
+               "not-found": "no result found", "overdue": "overdue", "due-soon": "due soon", "upcoming": "upcoming",
+               "qualitative": "qualitative"}
+STRENGTH_TEXT = {"strong": "strong evidence", "fair": "fair evidence", "weak": "weak evidence"}
+MATCH_TEXT = {"same": "the same measure", "proxy": "a near measure (proxy)", "partial": "part of the measure"}
 TREND_TEXT = {"on-track": "on track", "needs-acceleration": "needs acceleration", "off-track": "off track",
               "moving-away": "moving away"}
 GRADE_TEXT = {"official": "official", "major-media": "major media", "secondary": "secondary", "weak": "weak"}

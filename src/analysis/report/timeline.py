@@ -322,6 +322,10 @@ def _policy_lanes(ax: Axes, ds: Dataset, axis: YearAxis, pol: pd.DataFrame, targ
                     centres[lane] + (r - (rows - 1) / 2) * dy * 1.15)
 
 
+LABEL_GAP = 0.8
+"""Years between two figures on a lane below which only the later one is labelled (the tooltips keep both)."""
+
+
 def _target_lanes(ax: Axes, ds: Dataset, axis: YearAxis, targets: pd.DataFrame, figures: pd.DataFrame,
                   issued: dict[str, object], centres: list[float]) -> None:
     import pandas as pd
@@ -334,11 +338,13 @@ def _target_lanes(ax: Axes, ds: Dataset, axis: YearAxis, targets: pd.DataFrame, 
         if start is not None and not pd.isna(start) and not pd.isna(t["deadline"]):
             ax.plot([axis.x(start), axis.x(t["deadline"])], [i, i], color=PERIOD, lw=6, solid_capstyle="butt",
                     zorder=1)
-        own = figures[figures["target_id"] == t["id"]]
-        for o in own.itertuples():
-            x = axis.x(figure_time(o))
+        own = sorted(figures[figures["target_id"] == t["id"]].itertuples(), key=lambda o: (figure_time(o), o.id))
+        xs = [axis.x(figure_time(o)) for o in own]
+        for n, (o, x) in enumerate(zip(own, xs, strict=True)):
             (dot,) = ax.plot([x], [i], marker="o", markersize=4, color=INK, zorder=3, ls="")
             tooltip(dot, f"{figure_text(float(o.value), str(o.qualifier), str(o.unit))} ({when_text(o._asdict())})")
+            if n + 1 < len(xs) and xs[n + 1] - x < LABEL_GAP:
+                continue  # figures close in time (two sources for one date): only the last is labelled
             ax.annotate(target_text("", float(o.value)), (x, i), xytext=(0, 5), textcoords="offset points",
                         ha="center", va="bottom", fontsize=TEXT, color=INK, zorder=4)
         _marker(ax, ds, t, axis.x(t["deadline"]), i)
