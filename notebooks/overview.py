@@ -81,15 +81,6 @@ b.reported_results()
 b.status_rules()
 
 # %% [markdown]
-# ## Search log
-#
-# Every recorded search for a result, for the targets above: the appendix behind "Searched" in the
-# targets table.
-
-# %%
-b.search_log()
-
-# %% [markdown]
 # ## Sources
 
 # %%
