@@ -275,3 +275,17 @@ cp -a {mnt}/reports {tmp_path}/after
     for name in ("one.html", "one.pdf", "one.ipynb"):
         assert (tmp_path / "after" / "one" / name).read_bytes() == (good / "one" / name).read_bytes(), name
     assert_consistent(tmp_path / "after")
+
+
+def test_a_notebook_without_kernelspec_runs_on_the_project_kernel(tmp_path: Path) -> None:
+    """A notebook made from its jupytext script has no kernelspec: the build runs it on the project's kernel
+    rather than failing with papermill's "No language found in notebook"."""
+    args = setup_project(tmp_path, ids=("one",))
+    path = tmp_path / "notebooks" / "tiny.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata = {}
+    nbformat.write(nb, path)
+    result = run(*args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "status date" in (tmp_path / "reports" / "one" / "one.html").read_text(encoding="utf-8")
+

@@ -91,7 +91,8 @@ LAYERS = (
     ("analysis.status",),  # the status table of a Dataset
     ("analysis.report",),  # what a reader gets: sections, pages, exporters, the front page
     ("analysis.pipeline",),  # the build
-    ("analysis", "analysis.__main__", "analysis.cli", "analysis.notebooks"),  # entry points
+    ("analysis", "analysis.__main__", "analysis.cli", "analysis.cli_common", "analysis.cli_import",
+     "analysis.notebooks"),  # entry points
 )
 
 

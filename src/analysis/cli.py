@@ -12,6 +12,10 @@ from datetime import date
 from pathlib import Path
 
 from . import paths
+from .cli_common import data_dir_option as _data_dir_option
+from .cli_common import not_written as _not_written
+from .cli_common import shown as _shown
+from .cli_import import import_parser
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -130,13 +134,6 @@ def _add_source(args: argparse.Namespace) -> int:
     return 0
 
 
-def _not_written(problems: list[str]) -> int:
-    for problem in problems:
-        print(f"error: {problem}", file=sys.stderr)
-    print("nothing was written", file=sys.stderr)
-    return 1
-
-
 def _say_added(what: str, path: Path, line: int, notes: list[str]) -> None:
     print(f"added {what} to {_shown(path)} (line {line})")
     for note in notes:
@@ -227,24 +224,12 @@ def _load_or_report(data_dir: Path):  # type: ignore[no-untyped-def]
         raise
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def _date_argument(text: str) -> date:
 
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
-
-
-def _data_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, metavar="DIR",
-                        help="folder holding datapackage.json and the CSVs (default: the project's data/)")
 
 
 def _build_options(b: argparse.ArgumentParser, only: str) -> None:
@@ -358,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_option(a)
     a.set_defaults(func=_add_source)
     _add_parsers(sub)
+    import_parser(sub)
 
     n = sub.add_parser(
         "notebooks",

@@ -115,9 +115,12 @@ def _explain(exc: Exception, job: Job) -> str:
 
 
 def _keep_failed(job: Job, executed: Path) -> None:
-    if executed.exists():
+    """Keep the notebook of a failed build in ``reports/_failed/<id>.ipynb``: the executed one where the run
+    got that far, else the notebook it started from (a failure before the first cell ran)."""
+    kept = executed if executed.exists() else job.briefing.notebook
+    if kept.exists():
         failed = job.reports_dir / FAILED / f"{job.briefing.id}.ipynb"
-        write_atomic(failed, executed.read_bytes())
+        write_atomic(failed, kept.read_bytes())
 
 
 def skip_slow_iri_checker() -> None:
@@ -147,6 +150,8 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     charts = job.reports_dir / b.id / "charts"
     params = dict(job.parameters)
     notebook = nbformat.read(b.notebook, as_version=4)
+    if not notebook.metadata.get("kernelspec"):  # made from its jupytext script: run it on the project's kernel
+        notebook.metadata["kernelspec"] = {"name": KERNEL, "display_name": KERNEL, "language": "python"}
     if "context" in b.declared:  # a briefing notebook: the plumbing in one parameter, then the save step
         params["context"] = BuildContext(
             data_dir=str(job.data_dir.resolve()), validated=job.fingerprint or None, data_version=job.data_version,
@@ -164,8 +169,8 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
         engine = None if os.environ.get("ANALYSIS_COLD_KERNELS") else ENGINE  # a new kernel each: for debugging
         if engine:
             register_warm_engine()
-        pm.execute_notebook(notebook, str(executed), parameters=params, kernel_name=KERNEL, engine_name=engine,
-                            cwd=str(b.notebook.parent), progress_bar=False, log_output=False,
+        pm.execute_notebook(notebook, str(executed), parameters=params, kernel_name=KERNEL, language="python",
+                            engine_name=engine, cwd=str(b.notebook.parent), progress_bar=False, log_output=False,
                             execution_timeout=job.timeout)
     except PapermillExecutionError as exc:
         _keep_failed(job, executed)
