@@ -21,7 +21,7 @@ def test_valid_data_prints_counts_and_exits_0(data) -> None:
     result = run("validate", "--data-dir", str(data.dir))
     assert result.returncode == 0, result.stderr
     assert re.search(r"\d+ sources, \d+ policies, \d+ bodies, \d+ targets, \d+ investments, \d+ outcomes, \d+ checks, "
-                     r"\d+ citations; 0 error\(s\), \d+ warning\(s\)", result.stdout)
+                     r"\d+ citations, \d+ assessments; 0 error\(s\), \d+ warning\(s\)", result.stdout)
     assert result.stderr == ""
 
 

@@ -7,6 +7,7 @@ outcomes *reported* on or before it, checks made on or before it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -212,3 +213,55 @@ def _refers(o: object) -> tuple[date, date]:
     first = refers.date()
     return first, period_last(first, str(precision))
 
+
+
+@dataclass(frozen=True)
+class AnalystView:
+    """An analyst's latest assessment of a target, as of the status date, and whether it is stale."""
+
+    assessed: date
+    verdict: str | None
+    """The analyst's verdict where it differs from the computed status (``None``: agrees with it)."""
+    confidence: str
+    text: str
+    source_ids: tuple[str, ...]
+    computed_then: str
+    """The status the rules gave on the day of the assessment."""
+    stale: tuple[str, ...]
+    """Why the assessment may be out of date: figures reported after it, a computed status changed since."""
+
+
+def analyst_views(ds: Dataset, as_of: date | str, found: dict[str, Assessment] | None = None,
+                  due_window_months: int = 12) -> dict[str, AnalystView]:
+    """Each target's latest assessment written by ``as_of`` (``assessments.csv``), with the computed status
+    of its day and why it may be stale: a figure for the target reported after it, or a computed status
+    that is no longer the one the analyst saw."""
+    import pandas as pd
+
+    as_of = as_date(as_of)
+    if ds.assessments is None or ds.assessments.empty:
+        return {}
+    found = found if found is not None else assessments(ds, as_of, due_window_months)
+    written = ds.assessments[ds.assessments["assessed"] <= pd.Timestamp(as_of)]
+    latest = written.sort_values("assessed").groupby("target_id").tail(1)
+    then: dict[date, dict[str, Assessment]] = {}
+    views = {}
+    for a in latest.itertuples(index=False):
+        day = a.assessed.date()
+        if day not in then:
+            then[day] = assessments(ds.known_at(day), day, due_window_months)
+        tid = str(a.target_id)
+        before = then[day].get(tid)
+        computed_then = before.status if before else "upcoming"
+        reasons = []
+        later = ds.outcomes[(ds.outcomes["target_id"] == tid) & (ds.outcomes["reported"] > a.assessed)
+                            & (ds.outcomes["reported"] <= pd.Timestamp(as_of))]
+        if len(later):
+            reasons.append(f"{len(later)} figure{'s' if len(later) != 1 else ''} reported after it")
+        now = found[tid].status if tid in found else computed_then
+        if now != computed_then:
+            reasons.append(f"the computed status changed from {computed_then} to {now}")
+        views[tid] = AnalystView(day, None if pd.isna(a.verdict) else str(a.verdict), str(a.confidence), str(a.text),
+                                 tuple(() if pd.isna(a.source_ids) else str(a.source_ids).split()), computed_then,
+                                 tuple(reasons))
+    return views

@@ -40,12 +40,14 @@ class Dataset:
     citations: pd.DataFrame
     checks: pd.DataFrame
     version: str
+    assessments: pd.DataFrame | None = None
+    """Analysts' dated assessments (``assessments.csv``); ``None`` for a package from before the table."""
 
     def known_at(self, as_of: date) -> Dataset:
         """The data as it stood on ``as_of``: what a briefing dated then may show.
 
         Dropped: policies issued after ``as_of`` (with their targets and money), amounts and outcomes
-        reported after it, checks made after it, bodies founded after it, and corroborating citations
+        reported after it, checks made and assessments written after it, bodies founded after it, and corroborating citations
         from sources published after it. Rows with no date are kept. Sources stay (a briefing marks a
         cited source published after its date).
         """
@@ -62,6 +64,8 @@ class Dataset:
         outcomes = outcomes[(outcomes["policy_id"].isna() | outcomes["policy_id"].isin(ids))
                             & (outcomes["target_id"].isna() | outcomes["target_id"].isin(set(targets["id"])))]
         checks = known(self.checks[self.checks["target_id"].isin(set(targets["id"]))], "checked")
+        assessments = None if self.assessments is None else known(
+            self.assessments[self.assessments["target_id"].isin(set(targets["id"]))], "assessed")
         bodies = known(self.bodies, "founded")
         present = {"policies": ids, "bodies": set(bodies["id"]), "targets": set(targets["id"]),
                    "investments": set(investments["id"]), "outcomes": set(outcomes["id"])}
@@ -71,6 +75,8 @@ class Dataset:
                                                                      self.citations["source_id"], strict=True)]]
         frames = {"policies": policies, "bodies": bodies, "targets": targets, "investments": investments,
                   "outcomes": outcomes, "checks": checks, "citations": citations}
+        if assessments is not None:
+            frames["assessments"] = assessments
         return replace(self, **{k: v.reset_index(drop=True) for k, v in frames.items()})
 
 

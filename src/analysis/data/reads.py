@@ -9,8 +9,9 @@ A briefing of policies P reads:
   direction and at any distance, with its policy, outcomes and searches (the lineage section shows their
   status);
 - the two reported figures behind each derived figure above (``derived_from``), whatever their policy;
-- the searches (``checks.csv``) of every target above, and the citations of every row above;
-- every source those rows and citations name;
+- the searches (``checks.csv``) and the analysts' assessments (``assessments.csv``) of every target above,
+  and the citations of every row above;
+- every source those rows, citations and assessments name;
 - the schema, ``datapackage.json``.
 
 Rows are compared by their values, not their bytes: a file re-saved with other line endings or a byte-order
@@ -38,11 +39,13 @@ from .package_files import PackageFiles, read_files
 
 # The tables and the column that names a row; citations and checks have no id of their own.
 KEYS = {"policies": ("id",), "targets": ("id",), "outcomes": ("id",), "investments": ("id",), "sources": ("id",),
-        "bodies": ("id",), "citations": ("table", "row_id", "source_id"), "checks": ("target_id", "checked")}
+        "bodies": ("id",), "citations": ("table", "row_id", "source_id"), "checks": ("target_id", "checked"),
+        "assessments": ("target_id", "assessed")}
 UNREAD = {"sources": ("accessed", "note"), "citations": ("as_printed", "note"), "checks": ("note",)}
 """Columns no briefing shows (the curators' working notes): editing them rebuilds nothing."""
 SINGULAR = {"policies": "policy", "targets": "target", "outcomes": "outcome", "investments": "amount",
-            "sources": "source", "bodies": "body", "citations": "citation", "checks": "search"}
+            "sources": "source", "bodies": "body", "citations": "citation", "checks": "search",
+            "assessments": "assessment"}
 
 
 def _digest(value: object) -> str:
@@ -135,11 +138,13 @@ def rows_read(pkg: TextRows, policy_ids: Iterable[str] | None) -> dict[str, list
                                        or (o.get("policy_id") in policies and not o.get("target_id"))]),
         "investments": [i for i in pkg.rows("investments") if i.get("policy_id") in chosen],
         "checks": [c for c in pkg.rows("checks") if c.get("target_id") in targets],
+        "assessments": [a for a in pkg.rows("assessments") if a.get("target_id") in targets],
     }
     named = {(table, _key(table, row)) for table in ("policies", "targets", "outcomes", "investments")
              for row in read[table]}
     read["citations"] = [c for c in pkg.rows("citations") if (c.get("table"), c.get("row_id")) in named]
     cited = {row.get("source_id", "") for rows in read.values() for row in rows}
+    cited |= {s for a in read["assessments"] for s in a.get("source_ids", "").split()}
     read["sources"] = [s for s in pkg.rows("sources") if s.get("id") in cited]
     return read
 

@@ -17,7 +17,7 @@ from ..core.status_rules import classify, without_projection
 from .context import Context, partial_date, row_date
 from .csvfile import Row
 from .evidence_rules import best_grade, check_derived, check_match, check_strength, derived_figures, row_restatements
-from .problems import WHOLE, Problem
+from .problems import WHOLE, Problem, did_you_mean
 
 NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
 """A number written out in full, with a '.' for decimals."""
@@ -133,6 +133,20 @@ def check_rules(ctx: Context) -> None:
         grade = best_grade(ctx, row)
         if grade:
             check_strength(ctx, row, grade, derived=False)
+
+
+def check_assessments(ctx: Context) -> None:
+    """An assessment's sources exist; it is not dated after the figures of a policy issued later (nothing to
+    check there); its sources are named once each."""
+    sources = ctx.index("sources")
+    for row in ctx.rows("assessments"):
+        names = row["source_ids"].split()
+        for name in names:
+            if name not in sources and "sources" not in ctx.broken:
+                ctx.add("assessments", row.line, "source_ids", f"unknown source id {name!r}: not in "
+                        f"{ctx.package.table('sources').path}{did_you_mean(name, sources)}")
+        if len(set(names)) < len(names):
+            ctx.add("assessments", row.line, "source_ids", "the same source is named twice")
 
 
 PERCENT_COLUMNS = {"targets": ("target_value", "target_max", "baseline_value"), "outcomes": ("value",)}

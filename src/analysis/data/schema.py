@@ -15,7 +15,7 @@ from typing import Any
 # Columns holding ISO 8601 dates at the precision the source gives (see analysis.dates).
 PARTIAL_DATE_COLUMNS = frozenset(
     {"published", "issued", "period_start", "period_end", "baseline_date", "deadline", "founded",
-     "reported", "refers_to", "checked"}
+     "reported", "refers_to", "checked", "assessed"}
 )
 # Of those, the ones that stand for the end of their period when loaded (a deadline of 2023 is 2023-12-31).
 END_OF_PERIOD_COLUMNS = frozenset({"period_end", "deadline"})

@@ -62,6 +62,6 @@ def write_synthetic_package(root: Path, n_targets: int = 300, n_policies: int = 
     write("policies", policies)
     write("targets", targets)
     write("outcomes", outcomes)
-    for table in ("bodies", "investments", "citations", "checks"):
+    for table in ("bodies", "investments", "citations", "checks", "assessments"):
         write(table, [])
     return data

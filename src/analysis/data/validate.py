@@ -41,6 +41,7 @@ from .rules import (
     NUMBER,
     Context,
     check_archive,
+    check_assessments,
     check_duplicates,
     check_percentages,
     check_printed_figures,
@@ -115,6 +116,8 @@ def check(data_dir: Path | str | PackageFiles, archive: Path | str | None = None
     check_rules(ctx)
     check_percentages(ctx)
     check_lineage(ctx)
+    if "assessments" in ctx.files:
+        check_assessments(ctx)
     check_duplicates(ctx)
     check_printed_figures(ctx)
     check_unused_sources(ctx)

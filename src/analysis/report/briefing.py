@@ -73,7 +73,7 @@ class Briefing(BriefingCharts, BriefingTables):
         named by the build's ``context``, ``analysis.report.context``). ``data_dir``: a data package other
         than the project's (a notebook run by hand; the build passes it in ``context``)."""
         from ..data.loading import load
-        from ..status import as_date, assessments, target_status
+        from ..status import analyst_views, as_date, assessments, target_status
         from .charts import LANGUAGES
 
         if language not in LANGUAGES:
@@ -97,6 +97,8 @@ class Briefing(BriefingCharts, BriefingTables):
         self.assessments = assessments(self.ds, self.as_of, due_window_months)
         """Each target's ``Assessment`` (``analysis.core.status_rules``): what the sections render from."""
         self.status = target_status(self.ds, self.as_of, due_window_months, found=self.assessments)
+        self.analyst_views = analyst_views(self.ds, self.as_of, self.assessments, due_window_months)
+        """Each target's latest analyst's assessment (``analysis.status.AnalystView``), beside the computed status."""
         """The same, flattened: the downloads' and the charts' table."""
         # The version it cites covers exactly the rows it reads (analysis.data.reads), as the build hashes them.
         self.data_version = ctx.data_version or slice_version(read_text_rows(folder),
@@ -138,7 +140,8 @@ class Briefing(BriefingCharts, BriefingTables):
         numbers = target / snapshot.NUMBERS  # kept for the next build of the series
         ordered = dict(sorted(self.citations.all_numbers().items(), key=lambda kv: kv[1]))
         write_atomic(numbers, (json.dumps({"format": 1, "sources": ordered}, indent=1) + "\n").encode("utf-8"))
-        frames = tables(self.targets, self.investments, self.ds.sources, self.ds.policies, self.ds.checks)
+        frames = tables(self.targets, self.investments, self.ds.sources, self.ds.policies, self.ds.checks,
+                        self.analyst_views)
         return [facts, numbers, *write_downloads(frames, target, document_date(self.as_of.isoformat()))]
 
     def _snapshot(self, compare_to: Path | str | None, previous_facts: Path | str | None,
@@ -230,7 +233,7 @@ class Briefing(BriefingCharts, BriefingTables):
             if changes:
                 groups.append({"heading": group, "kind": kind, "changes": [
                     {"label": c.label, "old": c.old, "new": c.new,
-                     "detail": describe(c) if kind in ("figure", "revised", "lineage", "removed") else ""}
+                     "detail": describe(c) if kind in ("figure", "revised", "lineage", "assessment", "removed") else ""}
                     for c in changes]})
         return render("since", first=False, heading=heading, intro=intro, groups=groups, changed=bool(cmp.changes),
                       count=count_text(len(cmp.changes), "change"))
@@ -351,6 +354,7 @@ def take(b: Briefing) -> dict[str, Any]:
             "strength": _maybe(t["strength"]), "evidence_id": _maybe(t["evidence_id"]),
             "latest_id": _maybe(t["latest_id"]), "rivals": _maybe(t["rival_ids"]),
             "restated_by": _maybe(t["restated_by"]),
+            "assessment": _view_facts(b.analyst_views.get(str(t["id"]))),
         }
     investments = {
         str(i["id"]): {"policy": str(i["policy_id"]), "description": str(i["funded"]), "amount": money_text(i),
@@ -360,6 +364,14 @@ def take(b: Briefing) -> dict[str, Any]:
     }
     return {"format": snapshot.FORMAT, "title": b.title, "as_of": b.as_of.isoformat(), "data_version": b.data_version,
             "policies": policies, "targets": targets, "investments": investments}
+
+
+def _view_facts(view: Any) -> dict[str, Any] | None:
+    """An analyst's assessment as facts.json keeps it: enough to tell when it changed or went stale."""
+    if view is None:
+        return None
+    return {"assessed": view.assessed.isoformat(), "verdict": view.verdict, "confidence": view.confidence,
+            "text": view.text, "stale": list(view.stale)}
 
 
 def _maybe(value: object) -> str | None:

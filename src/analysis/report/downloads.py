@@ -31,6 +31,15 @@ def _text(value: Any) -> str:
     return "" if missing(value) else str(value)
 
 
+def _view_columns(view: Any) -> dict[str, str]:
+    """An analyst's assessment (``analysis.status.AnalystView``) as the download's columns."""
+    if view is None:
+        return {"analyst_assessed": "", "analyst_verdict": "", "analyst_confidence": "", "analyst_text": "",
+                "analyst_stale": ""}
+    return {"analyst_assessed": view.assessed.isoformat(), "analyst_verdict": view.verdict or "",
+            "analyst_confidence": view.confidence, "analyst_text": view.text, "analyst_stale": "; ".join(view.stale)}
+
+
 def _partial(value: Any, precision: Any) -> str:
     """A date at the precision the data gives: '2023', '2021-01', '2021-01-13'; '' where none."""
     if missing(value):
@@ -44,7 +53,8 @@ TARGET_COLUMNS = (
     "share_of_goal", "disagreeing_outcome_ids", "latest_value", "latest_qualifier", "latest_refers_to",
     "latest_outcome_id", "latest_share_of_goal", "claim_outcome_id", "restated_by", "projected_value",
     "projected_rate", "projection_reaches", "projection_from", "projection_to", "searched", "searches",
-    "search_log", "trend", "trend_observed_rate", "trend_needed_rate", "binding", "follows", "as_printed",
+    "search_log", "analyst_assessed", "analyst_verdict", "analyst_confidence", "analyst_text", "analyst_stale",
+    "trend", "trend_observed_rate", "trend_needed_rate", "binding", "follows", "as_printed",
     "source_id", "source_grade", "source_url")
 MONEY_COLUMNS = ("id", "policy_id", "what", "kind", "qualifier", "amount", "currency", "period_start", "period_end",
                  "as_printed", "source_id", "source_grade", "source_url")
@@ -54,7 +64,8 @@ SEARCH_COLUMNS = ("target_id", "checked", "looked_for", "note")
 
 
 def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known: pd.DataFrame,
-           policies: pd.DataFrame, checks: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+           policies: pd.DataFrame, checks: pd.DataFrame | None = None,
+           views: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
     """A briefing's targets (with their status columns, ``analysis.status.target_status``), money, sources
     and the searches for its targets' results, as plain tables; ``policies`` names the policies."""
     import pandas as pd
@@ -97,6 +108,7 @@ def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known
             "projection_to": _partial(t["projection_end_date"], "day"),
             "searched": _partial(t["checked"], "month"), "searches": len(logs.get(str(t["id"]), [])),
             "search_log": " | ".join(logs.get(str(t["id"]), [])),
+            **_view_columns((views or {}).get(str(t["id"]))),
             "trend": _text(t["trend"]),
             "trend_observed_rate": t["trend_observed_rate"], "trend_needed_rate": t["trend_needed_rate"],
             "binding": _text(t["binding"]),

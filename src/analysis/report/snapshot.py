@@ -140,11 +140,24 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
                     changes.append(Change("figure", table, key, _label(b), name, a.get(name), b.get(name)))
                 else:
                     changes.append(Change("revised", table, key, _label(b), name, a.get(name), b.get(name)))
+            if table == "targets" and "assessment" in a and a.get("assessment") != b.get("assessment"):
+                changes.append(Change("assessment", table, key, _label(b), "assessment",
+                                      _assessment_text(a.get("assessment")), _assessment_text(b.get("assessment"))))
             for name in LINEAGE if table == "targets" else ():
                 # A field the earlier snapshot did not record (an older format) is not a change.
                 if name in a and a.get(name) != b.get(name):
                     changes.append(Change("lineage", table, key, _label(b), name, a.get(name), b.get(name)))
     return Comparison(str(old.get("as_of", "")), str(new.get("as_of", "")), tuple(changes))
+
+
+def _assessment_text(view: Any) -> str | None:
+    """An assessment in a few words: 'partly met, 2026-12-03, stale'."""
+    if not isinstance(view, dict):
+        return None
+    words = [str(view.get("verdict") or "agrees with the computed status"), str(view.get("assessed", ""))]
+    if view.get("stale"):
+        words.append("stale")
+    return ", ".join(words)
 
 
 def _label(row: dict[str, Any]) -> str:
@@ -157,6 +170,7 @@ SECTIONS = (  # heading, kind, table
     ("New figures", "figure", None),
     ("Revised figures", "revised", None),
     ("Lineage changes", "lineage", None),
+    ("Analysts' assessments", "assessment", None),
     ("New targets", "added", "targets"),
     ("New amounts of money", "added", "investments"),
     ("New policies", "added", "policies"),
@@ -174,7 +188,7 @@ def describe(change: Change) -> str:
         return f"{_value(change.old)} → {_value(change.new)}"
     if change.kind == "figure":
         return f"{FIELD_TEXT.get(change.field, change.field)} now {_value(change.new)} (a new figure; before: {_value(change.old)})"
-    if change.kind in ("revised", "lineage"):
+    if change.kind in ("revised", "lineage", "assessment"):
         return f"{FIELD_TEXT.get(change.field, change.field)} was {_value(change.old)}, now {_value(change.new)}"
     return SINGULAR[change.table]
 
@@ -189,7 +203,8 @@ def as_text(comparison: Comparison) -> str:
         if changes:
             lines.append(f"{heading} ({len(changes)}):")
             for c in changes:
-                detail = f": {describe(c)}" if kind in ("status", "strength", "figure", "revised", "lineage") else ""
+                detail = f": {describe(c)}" if kind in ("status", "strength", "figure", "revised", "lineage",
+                                                         "assessment") else ""
                 detail = f" ({describe(c)})" if kind == "removed" else detail
                 lines.append(f"  {c.id}  {c.label}{detail}")
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from .fragments import render
 from .text import (
     BINDING_TEXT,
     GRADE_TEXT,
+    STATUS_TEXT,
     STRENGTH_TEXT,
     TREND_TEXT,
     Html,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..data.loading import Dataset
+    from ..status import AnalystView
     from .text import Citations
 
 
@@ -56,6 +58,7 @@ class BriefingTables:
     investments: pd.DataFrame
     listed_sources: set[str] | None
     assessments: dict[str, Assessment]
+    analyst_views: dict[str, AnalystView]
 
     # Also from Briefing: cite_row(table, row_id, source_id), outcome(outcome_id) and _title(row).
 
@@ -84,6 +87,7 @@ class BriefingTables:
                 "binding": None if missing(t["binding"]) else BINDING_TEXT[str(t["binding"])],
                 "follows": follows, "note": _or_none(t["note"]), "status": a.status,
                 "strength": a.strength, "strength_text": STRENGTH_TEXT[a.strength] if a.strength else "",
+                "analyst": _analyst_word(self.analyst_views.get(str(t["id"]))),
                 "trend": a.trend.trend if a.trend else None, "trend_text": TREND_TEXT[a.trend.trend] if a.trend else "",
                 "goal": goal_text(t), "deadline": deadline_text(t["deadline"], t["deadline_precision"]),
                 "known": known, "cites": self.cite_row("targets", t["id"], t["source_id"])})
@@ -113,6 +117,12 @@ class BriefingTables:
         """What is known about a target, in parts: the deciding figure and how it measures the target, the
         figures that disagree with it, the latest, a claim, a restatement, a projection, a search, a trend."""
         parts: list[dict[str, Any]] = []
+        view = self.analyst_views.get(str(t["id"]))
+        if view is not None:
+            parts.append({"kind": "analyst", "when": view.assessed.isoformat(), "confidence": view.confidence,
+                          "text": view.text, "verdict": STATUS_TEXT.get(view.verdict or "", view.verdict),
+                          "computed": STATUS_TEXT.get(a.status, a.status), "stale": "; ".join(view.stale),
+                          "cites": markup(" ").join(self.citations.cite(sid) for sid in view.source_ids)})
         ev = a.decided_by
         target = None if missing(t["target_value"]) else float(t["target_value"])
         if ev is not None:
@@ -307,6 +317,14 @@ class BriefingTables:
 SEARCHED = ("not-found", "restated", "projected")
 """Statuses of unsettled past-deadline targets whose last search the table names."""
 FLOORS = ("at-least", "more-than")
+
+
+def _analyst_word(view: AnalystView | None) -> str | None:
+    """The Status cell's line for an analyst's assessment: 'analyst: missed', 'analyst agrees (stale)'."""
+    if view is None:
+        return None
+    word = f"analyst: {STATUS_TEXT.get(view.verdict, view.verdict)}" if view.verdict else "analyst agrees"
+    return word + (" (may be out of date)" if view.stale else "")
 
 
 def _month_text(day: date) -> str:
