@@ -12,8 +12,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from .core import derived
-from .core.evidence import GRADE_STEPS, STRENGTHS, Check, GoalFacts, OutcomeFacts, Restatement, index_outcomes
-from .core.status_rules import STATUSES, TRENDS, Assessment, classify, period_last, restates
+from .core.evidence import STRENGTHS, Check, GoalFacts, OutcomeFacts, best_grade, index_outcomes, weakest_grade
+from .core.status_rules import STATUSES, TRENDS, Assessment, TargetLink, classify, period_last, restatements
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,21 +52,19 @@ def assessments(ds: Dataset, as_of: date | str, due_window_months: int = 12) -> 
     if due_window_months < 0:
         raise ValueError(f"due_window_months must be 0 or more, got {due_window_months}")
     grades = dict(zip(ds.sources["id"], ds.sources["grade"].astype(str), strict=True))
-    printing: dict[str, list[str]] = {}  # outcome id -> the sources that print its figure
+    printing: dict[str, list[str]] = {}  # outcome id -> the grades of the sources that print its figure
     for o in ds.outcomes.itertuples(index=False):
-        printing[str(o.id)] = [str(o.source_id)]
+        printing[str(o.id)] = [grades.get(str(o.source_id), "weak")]
     for c in ds.citations.itertuples(index=False):
         if str(c.table) == "outcomes" and not pd.isna(c.as_printed) and str(c.row_id) in printing:
-            printing[str(c.row_id)].append(str(c.source_id))
-    own_grade = {oid: min((grades.get(s, "weak") for s in ids), key=lambda g: GRADE_STEPS.get(g, 2))
-                 for oid, ids in printing.items()}
+            printing[str(c.row_id)].append(grades.get(str(c.source_id), "weak"))
+    own_grade = {oid: best_grade(found) for oid, found in printing.items()}
 
     def grade_of(o: object) -> str:
-        """A figure's grade: its source's, or for a derived figure the weaker of its two inputs'."""
+        """A figure's grade: its sources', or for a derived figure the weaker of its two inputs'."""
         if pd.isna(o.derived_from):  # type: ignore[attr-defined]
             return own_grade[str(o.id)]  # type: ignore[attr-defined]
-        names = derived.inputs(str(o.derived_from))  # type: ignore[attr-defined]
-        return max((own_grade.get(n, "weak") for n in names), key=lambda g: GRADE_STEPS.get(g, 2))
+        return weakest_grade(own_grade.get(n, "weak") for n in derived.inputs(str(o.derived_from)))  # type: ignore[attr-defined]
 
     outcomes = index_outcomes(
         OutcomeFacts(str(o.id), None if pd.isna(o.target_id) else str(o.target_id),
@@ -78,7 +76,7 @@ def assessments(ds: Dataset, as_of: date | str, due_window_months: int = 12) -> 
     checks: dict[str, list[Check]] = {}
     for c in ds.checks.itertuples(index=False):
         checks.setdefault(str(c.target_id), []).append(Check(c.checked.date(), str(c.looked_for)))
-    restated = restatements(ds)
+    restated = restatements(target_links(ds))
     found = {}
     for t in ds.targets.itertuples(index=False):
         deadline = None if pd.isna(t.deadline) else t.deadline.date()
@@ -108,23 +106,17 @@ def goal_facts(t: object) -> GoalFacts:
                      None if pd.isna(t.deadline) else t.deadline.date())  # type: ignore[attr-defined]
 
 
-def restatements(ds: Dataset) -> dict[str, list[Restatement]]:
-    """For each target, the later targets (in ``ds``) that restate it with a new level or deadline."""
+def target_links(ds: Dataset) -> list[TargetLink]:
+    """Every target's goal, the targets it follows and its plan's issue date (for ``restatements``)."""
     import pandas as pd
 
-    rows = {str(t.id): t for t in ds.targets.itertuples(index=False)}
     issued = dict(zip(ds.policies["id"], ds.policies["issued"], strict=True))
-    out: dict[str, list[Restatement]] = {}
-    for tid, t in rows.items():
-        if pd.isna(t.follows):
-            continue
-        for name in str(t.follows).split():
-            earlier = rows.get(name)
-            if earlier is None or not restates(goal_facts(earlier), goal_facts(t)):
-                continue
-            day = issued.get(t.policy_id)
-            out.setdefault(name, []).append(Restatement(tid, None if day is None or pd.isna(day) else day.date()))
-    return out
+    links = []
+    for t in ds.targets.itertuples(index=False):
+        day = issued.get(t.policy_id)
+        links.append(TargetLink(str(t.id), tuple(() if pd.isna(t.follows) else str(t.follows).split()),
+                                goal_facts(t), None if day is None or pd.isna(day) else day.date()))
+    return links
 
 
 def target_status(ds: Dataset, as_of: date | str, due_window_months: int = 12,

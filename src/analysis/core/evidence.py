@@ -78,6 +78,17 @@ class GoalFacts(NamedTuple):
     deadline: date | None
 
 
+def best_grade(grades: Iterable[str]) -> str:
+    """The best of some sources' grades (official first); 'weak' for none. A figure is as good as the best
+    source that prints it."""
+    return min(grades, key=lambda g: GRADE_STEPS.get(g, 2), default="weak")
+
+
+def weakest_grade(grades: Iterable[str]) -> str:
+    """The weakest of some grades: a figure derived from two is as good as the weaker."""
+    return max(grades, key=lambda g: GRADE_STEPS.get(g, 2), default="weak")
+
+
 def base_strength(grade: str, match: str, derived: bool = False) -> Strength:
     """A figure's strength from its source's grade and how it measures the target, before any dispute or
     curated cap: strong, fair or weak."""

@@ -71,9 +71,10 @@ below zero (moving the wrong way) ``moving-away``. Targets stated as a change (`
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .dates import PartialDate
 from .evidence import (
@@ -252,6 +253,28 @@ def restates(earlier: GoalFacts, later: GoalFacts) -> bool:
         return False
     return (earlier.target_value, earlier.target_max, earlier.deadline) != (later.target_value, later.target_max,
                                                                             later.deadline)
+
+
+class TargetLink(NamedTuple):
+    """What a restatement needs of one target: its goal, the targets it follows, when its plan was issued."""
+
+    id: str
+    follows: tuple[str, ...]
+    goal: GoalFacts
+    issued: date | None
+
+
+def restatements(targets: Iterable[TargetLink]) -> dict[str, list[Restatement]]:
+    """For each target, the later targets that restate it (``restates``): the validator's text rows and the
+    status table's frames both come through here."""
+    rows = {t.id: t for t in targets}
+    out: dict[str, list[Restatement]] = {}
+    for t in rows.values():
+        for name in t.follows:
+            earlier = rows.get(name)
+            if earlier is not None and name != t.id and restates(earlier.goal, t.goal):
+                out.setdefault(name, []).append(Restatement(t.id, t.issued))
+    return out
 
 
 # -- the rules --------------------------------------------------------------------------------------

@@ -10,15 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core import derived
-from ..core.evidence import GRADE_STEPS, STRENGTHS, GoalFacts, Restatement, base_strength
-from ..core.status_rules import restates
+from ..core.evidence import STRENGTHS, GoalFacts, Restatement, base_strength, best_grade, weakest_grade
+from ..core.status_rules import TargetLink, restatements
 from .context import partial_date, row_date
 from .problems import did_you_mean
 
 if TYPE_CHECKING:
     from .context import Context
     from .csvfile import Row
-
 
 
 def _number(text: str) -> float | None:
@@ -41,8 +40,10 @@ def derived_figures(ctx: Context) -> dict[str, derived.Figure | str]:
     return derived.resolve(figures, wanted)
 
 
-def check_derived(ctx: Context, row: Row, computed: derived.Figure | str | None,
-                   targets: dict[str, Row]) -> None:
+def check_derived(ctx: Context, row: Row, computed: derived.Figure | str | None, targets: dict[str, Row],
+                  grades: dict[str, str]) -> None:
+    """A derived row: its computed columns left empty, its inputs valid, its unit its target's, its match
+    and curated strength as for any figure (``grades``: ``printing_grades``)."""
     for column in ("value", "qualifier", "unit", "reported"):
         if row[column]:
             ctx.add("outcomes", row.line, column, f"{column} is computed from derived_from "
@@ -65,21 +66,21 @@ def check_derived(ctx: Context, row: Row, computed: derived.Figure | str | None,
         ctx.add("outcomes", row.line, "refers_to",
                 f"the value refers to {refers}, after its figures were reported ({reported})")
     check_match(ctx, row, True, bool(row["target_id"]))
-    outcomes = ctx.index("outcomes")
-    grades = [best_grade(ctx, outcomes[i]) if i in outcomes else "" for i in derived.inputs(row["derived_from"])]
-    if all(grades):
-        check_strength(ctx, row, max(grades, key=lambda g: GRADE_STEPS.get(g, 2)), derived=True)
+    inputs = [grades.get(i, "") for i in derived.inputs(row["derived_from"])]
+    if all(inputs):
+        check_strength(ctx, row, weakest_grade(inputs), derived=True)
 
 
-def best_grade(ctx: Context, row: Row) -> str:
-    """The best grade among the sources that print an outcome's figure: its own, and corroborating
-    citations that carry the figure as printed ('' where the source is unknown)."""
+def printing_grades(ctx: Context) -> dict[str, str]:
+    """Each outcome's grade: the best among the sources that print its figure, its own and corroborating
+    citations that carry the figure as printed ('' where no source is known)."""
     sources = ctx.index("sources")
-    ids = [row["source_id"]] + [c["source_id"] for c in ctx.rows("citations")
-                                if c["table"] == "outcomes" and c["row_id"] == row["id"] and c["as_printed"]]
-    grades = [sources[s]["grade"] for s in ids if s in sources and sources[s]["grade"] in GRADE_STEPS]
-    return min(grades, key=lambda g: GRADE_STEPS[g], default="")
-
+    printing: dict[str, list[str]] = {r["id"]: [r["source_id"]] for r in ctx.rows("outcomes") if r["id"]}
+    for c in ctx.rows("citations"):
+        if c["table"] == "outcomes" and c["as_printed"] and c["row_id"] in printing:
+            printing[c["row_id"]].append(c["source_id"])
+    return {oid: best_grade(g) if (g := [sources[s]["grade"] for s in ids if s in sources]) else ""
+            for oid, ids in printing.items()}
 
 
 def check_match(ctx: Context, row: Row, has_figure: bool, linked: bool) -> None:
@@ -155,16 +156,12 @@ def check_lineage(ctx: Context) -> None:
 
 def row_restatements(targets: dict[str, Row], policies: dict[str, Row]) -> dict[str, list[Restatement]]:
     """For each target, the later targets that restate it with a new level or deadline (text rows)."""
-    out: dict[str, list[Restatement]] = {}
+    links = []
     for row in targets.values():
-        for name in row["follows"].split():
-            earlier = targets.get(name)
-            if earlier is None or name == row["id"] or not restates(_goal(earlier), _goal(row)):
-                continue
-            policy = policies.get(row["policy_id"])
-            issued = row_date(policy, "issued") if policy else None
-            out.setdefault(name, []).append(Restatement(row["id"], issued.first if issued else None))
-    return out
+        policy = policies.get(row["policy_id"])
+        issued = row_date(policy, "issued") if policy else None
+        links.append(TargetLink(row["id"], tuple(row["follows"].split()), _goal(row), issued.first if issued else None))
+    return restatements(links)
 
 
 def _goal(row: Row) -> GoalFacts:

@@ -16,7 +16,14 @@ from ..core.evidence import OutcomeFacts, index_outcomes
 from ..core.status_rules import classify, without_projection
 from .context import Context, partial_date, row_date
 from .csvfile import Row
-from .evidence_rules import best_grade, check_derived, check_match, check_strength, derived_figures, row_restatements
+from .evidence_rules import (
+    check_derived,
+    check_match,
+    check_strength,
+    derived_figures,
+    printing_grades,
+    row_restatements,
+)
 from .problems import WHOLE, Problem, did_you_mean
 
 NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
@@ -34,8 +41,6 @@ NUMERIC_FACT_COLUMNS = {"targets": "target_value", "investments": "amount", "out
 
 
 # -- rules across fields and tables -------------------------------------------------------------------
-
-
 
 
 def _is_number(text: str) -> bool:
@@ -99,10 +104,10 @@ def check_rules(ctx: Context) -> None:
         if not amount and row["currency"]:
             ctx.add("investments", row.line, "currency", "a currency without an amount")
 
-    computed = derived_figures(ctx)
+    computed, grades = derived_figures(ctx), printing_grades(ctx)
     for row in ctx.rows("outcomes"):
         if row["derived_from"]:
-            check_derived(ctx, row, computed.get(row["id"]), targets)
+            check_derived(ctx, row, computed.get(row["id"]), targets, grades)
             continue
         value = row["value"]
         if value:
@@ -130,14 +135,12 @@ def check_rules(ctx: Context) -> None:
                 ctx.add("outcomes", row.line, "policy_id",
                         f"policy {row['policy_id']!r} differs from its target's policy {target['policy_id']!r}")
         check_match(ctx, row, bool(value), bool(row["target_id"]))
-        grade = best_grade(ctx, row)
-        if grade:
+        if grade := grades.get(row["id"], ""):
             check_strength(ctx, row, grade, derived=False)
 
 
 def check_assessments(ctx: Context) -> None:
-    """An assessment's sources exist; it is not dated after the figures of a policy issued later (nothing to
-    check there); its sources are named once each."""
+    """An assessment's sources exist, each named once."""
     sources = ctx.index("sources")
     for row in ctx.rows("assessments"):
         names = row["source_ids"].split()

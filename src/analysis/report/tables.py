@@ -180,9 +180,12 @@ class BriefingTables:
     def _search_counts(self) -> dict[str, int]:
         return {str(k): int(v) for k, v in self.ds.checks["target_id"].value_counts().items()}
 
+    @cached_property
+    def _policy_titles(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in zip(self.ds.policies["id"], self.ds.policies["title_en"], strict=True)}
+
     def _policy_title(self, policy_id: str) -> str:
-        titles = dict(zip(self.ds.policies["id"], self.ds.policies["title_en"], strict=True))
-        return str(titles.get(policy_id, policy_id))
+        return self._policy_titles.get(policy_id, policy_id)
 
     def lineage(self) -> Html:
         """Targets that continue or restate an earlier plan's target, as chains from the first to the last
