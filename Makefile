@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 KERNEL := industrial-internet
 DEB_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji poppler-utils libharfbuzz-subset0 chromium
 
-.PHONY: help setup system-packages validate check notebooks hooks charts reports watch publish bench lock fixtures test test-fast lab clean distclean
+.PHONY: help setup system-packages validate check notebooks hooks charts reports watch publish confirm bench lock fixtures test test-fast lab clean distclean
 
 help: ## list the targets
 	@echo "Industrial Internet Policy Tracker"
@@ -80,6 +80,10 @@ watch: setup ## build, then rebuild what is affected each time a CSV, notebook, 
 
 publish: setup ## stamp each briefing's current build as its next edition (ONLY="id ...", DATE=YYYY-MM-DD, FORCE=1)
 	@$(BIN)/analysis publish $(if $(ONLY),--only $(ONLY)) $(if $(DATE),--date $(DATE)) $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS))
+
+confirm: setup ## record that you read a briefing's commentary against today's facts (ID="id ...")
+	@test -n "$(strip $(ID))" || { echo "error: say which briefing: make confirm ID=ii-plan-2021-2023"; exit 2; }
+	@$(BIN)/analysis commentary confirm $(ID)
 
 bench: setup ## benchmark the build against the naive chain and the limit (ARGS="--scale" or "--all")
 	@$(BIN)/python benchmarks/bench.py $(ARGS)

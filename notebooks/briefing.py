@@ -14,9 +14,6 @@ from analysis.report import Briefing
 b = Briefing(title=title, policies=policies, as_of=as_of, language=language,
              due_window_months=due_window_months, compare_to=compare_to, context=context)
 
-# %%
-b.since()
-
 # %% [markdown]
 # ## Key figures
 #
@@ -25,6 +22,9 @@ b.since()
 
 # %%
 b.key_figures()
+
+# %%
+b.since()
 
 # %% [markdown]
 # ## Timeline

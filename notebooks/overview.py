@@ -15,9 +15,6 @@ from analysis.report.overview import by_year, money_by_period
 b = Briefing(title=title, policies=policies, as_of=as_of, language=language,
              due_window_months=due_window_months, compare_to=compare_to, context=context)
 
-# %%
-b.since()
-
 # %% [markdown]
 # ## Key figures
 #
@@ -25,6 +22,9 @@ b.since()
 
 # %%
 b.key_figures()
+
+# %%
+b.since()
 
 # %% [markdown]
 # ## Targets by year and status

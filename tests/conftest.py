@@ -120,9 +120,16 @@ def project_args(root: Path) -> list[str]:
             str(root / "data"), "--reports-dir", str(root / "reports"), "--jobs", "1"]
 
 
+def copy_notebooks(target: Path) -> Path:
+    """The project's notebooks, without the analysts' commentary and extra cells of the shipped briefings
+    (a test that wants some writes its own)."""
+    shutil.copytree(NOTEBOOKS_DIR, target, ignore=shutil.ignore_patterns("commentary", "extra"))
+    return target
+
+
 def make_first_build(root: Path) -> dict[str, Any]:
     """A project of its own (notebooks, data, list, reports) and the first build of one plan's briefing."""
-    shutil.copytree(NOTEBOOKS_DIR, root / "notebooks")
+    copy_notebooks(root / "notebooks")
     shutil.copytree(FIXTURE_DATA, root / "data")
     (root / "briefings.yml").write_text(FIRST_LIST, encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "analysis", "build", *project_args(root)], capture_output=True,

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from analysis.paths import NOTEBOOKS_DIR
 from analysis.report import editions
 
-from .conftest import FIRST_ID, FIRST_LIST, FIXTURE_DATA, copy_project, project_args
+from .conftest import FIRST_ID, FIRST_LIST, FIXTURE_DATA, copy_notebooks, copy_project, project_args
 
 ID = FIRST_ID
 TARGET = "ii-plan-2018-2020-cloud-enterprises"
@@ -46,7 +45,7 @@ class Project:
         self.notebooks = root / "notebooks"
         self.data = root / "data"
         if copy:
-            shutil.copytree(NOTEBOOKS_DIR, self.notebooks)
+            copy_notebooks(self.notebooks)
             shutil.copytree(FIXTURE_DATA, self.data)
             (root / "briefings.yml").write_text(FIRST_LIST, encoding="utf-8")
         self.reports = root / "reports"

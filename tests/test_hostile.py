@@ -20,9 +20,8 @@ import yaml
 from pypdf import PdfReader
 
 from analysis.data.validate import check
-from analysis.paths import NOTEBOOKS_DIR
 
-from .conftest import FIXTURE_DATA
+from .conftest import FIXTURE_DATA, copy_notebooks
 
 POLICY = "ii-plan-2018-2020"
 SCRIPT = '<script>alert("t")</script>'
@@ -90,7 +89,7 @@ def _add_analyst_cells(notebook: Path) -> None:
 
 def make_hostile(root: Path) -> dict:
     """Hostile text in a policy, a target and a source, an analyst's extra cells, a hostile title; built."""
-    shutil.copytree(NOTEBOOKS_DIR, root / "notebooks")
+    copy_notebooks(root / "notebooks")
     data = root / "data"
     shutil.copytree(FIXTURE_DATA, data)
     source = next(r for r in csv.DictReader(io.StringIO((data / "policies.csv").read_text(encoding="utf-8")))

@@ -91,7 +91,7 @@ LAYERS = (
     ("analysis.status",),  # the status table of a Dataset
     ("analysis.report",),  # what a reader gets: sections, pages, exporters, the front page
     ("analysis.pipeline",),  # the build
-    ("analysis", "analysis.__main__", "analysis.cli", "analysis.cli_common", "analysis.cli_import",
+    ("analysis", "analysis.__main__", "analysis.cli", "analysis.cli_common", "analysis.cli_import", "analysis.cli_commentary",
      "analysis.notebooks"),  # entry points
 )
 

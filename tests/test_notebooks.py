@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,13 +14,15 @@ from pathlib import Path
 import pytest
 
 from analysis import notebooks
-from analysis.paths import NOTEBOOKS_DIR, PROJ_ROOT
+from analysis.paths import PROJ_ROOT
+
+from .conftest import copy_notebooks
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     target = tmp_path / "notebooks"
-    shutil.copytree(NOTEBOOKS_DIR, target)
+    copy_notebooks(target)
     return target
 
 

@@ -89,6 +89,7 @@ def test_saves_rebuild_bad_data_waits_and_ctrl_c_stops(tmp_path: Path) -> None:
 
 def test_only_data_notebook_and_template_saves_count() -> None:
     for path in ("data/outcomes.csv", "data/datapackage.json", "notebooks/briefing.ipynb", "notebooks/briefing.py",
+                 "notebooks/commentary/5g.md", "notebooks/extra/5g.py",
                  "src/analysis/report/templates/briefing/briefing.css", "reports/briefings.yml"):
         assert relevant(path), path
     for path in ("data/.outcomes.csv.swp", "data/~lock.outcomes.csv#", "notebooks/.ipynb_checkpoints/b.ipynb",

@@ -1,5 +1,5 @@
 """Command line: ``analysis validate``, ``charts``, ``build``, ``publish``, ``diff``, ``add-source``, ``add`` and
-``notebooks``.
+``notebooks``, ``import`` and ``commentary``.
 
 Start-up stays light: nothing imports pandas or matplotlib until a command needs it.
 """
@@ -12,8 +12,10 @@ from datetime import date
 from pathlib import Path
 
 from . import paths
+from .cli_commentary import commentary_parser
 from .cli_common import data_dir_option as _data_dir_option
 from .cli_common import not_written as _not_written
+from .cli_common import project_options as _project_options
 from .cli_common import shown as _shown
 from .cli_import import import_parser
 
@@ -239,12 +241,7 @@ def _build_options(b: argparse.ArgumentParser, only: str) -> None:
     b.add_argument("--as-of", type=_date_argument, default=None, metavar="DATE",
                    help="status date for every briefing, YYYY-MM-DD (default: each entry's as_of, else today)")
     _data_dir_option(b)
-    b.add_argument("--reports-dir", type=Path, default=paths.REPORTS_DIR, metavar="DIR",
-                   help="where the briefings go (default: the project's reports/)")
-    b.add_argument("--briefings", type=Path, default=paths.REPORTS_DIR / "briefings.yml", metavar="FILE",
-                   help="the list of briefings (default: reports/briefings.yml)")
-    b.add_argument("--notebooks-dir", type=Path, default=paths.NOTEBOOKS_DIR, metavar="DIR",
-                   help="where the notebooks named in the list live (default: the project's notebooks/)")
+    _project_options(b)
     b.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
                    help="longest a single notebook cell may run (default: 600)")
 
@@ -344,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.set_defaults(func=_add_source)
     _add_parsers(sub)
     import_parser(sub)
+    commentary_parser(sub)
 
     n = sub.add_parser(
         "notebooks",

@@ -24,6 +24,7 @@ from ..report.editions import EDITIONS
 from ..report.editions import label as edition_label
 from ..report.snapshot import FACTS, NUMBERS
 from .laps import Laps
+from .splice import Additions, splice
 from .warm import ENGINE
 from .warm import register as register_warm_engine
 
@@ -61,6 +62,7 @@ class Job:
     timeout: int
     fingerprint: str = ""  # of the data as the build validated it: the kernel need not check it again
     reuse_charts: bool = True  # copy chart files drawn from the same data by the last build (not with --force)
+    additions: Additions = field(default_factory=Additions)  # its commentary and extra cells, checked
 
 
 def _first_line(source: str) -> str:
@@ -158,7 +160,10 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
             out_dir=str(work), charts_dir=str(work / "charts"),
             previous_charts=str(charts.resolve()) if job.reuse_charts and charts.is_dir() else None,
             previous_facts=str(previous.resolve()) if previous.exists() else None,
-            editions_dir=str(editions_dir.resolve())).as_parameter()
+            editions_dir=str(editions_dir.resolve()), briefing_id=b.id,
+            commentary=str(job.additions.commentary.path.resolve()) if job.additions.commentary else None,
+        ).as_parameter()
+        notebook.cells = splice(notebook.cells, job.additions, b.id)
         notebook.cells.append(nbformat.v4.new_code_cell(SAVE_CELL, metadata={"tags": ["saved-by-build"]}))
     if params.get("compare_to"):
         params["compare_to"] = str(Path(params["compare_to"]).resolve())

@@ -49,6 +49,8 @@ def input_hashes(b: BriefingSpec, data_dir: Path, code: dict[str, str], package:
     """
     hashes = {f"notebook {b.notebook.name}": digest(b.notebook),
               "parameters": hashlib.sha256(json.dumps(b.parameters, sort_keys=True).encode()).hexdigest()}
+    for path in b.additions:  # its commentary, the record of its confirmation, its extra cells
+        hashes[f"{path.parent.name} {path.name}"] = digest(path)
     hashes.update(input_digests(package or read_text_rows(data_dir), selected(b)))
     compare_to = b.parameters.get("compare_to")
     if compare_to:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..files import write_atomic
 from ..report import editions, snapshot
+from ..report.commentary import commentary_state
 from ..report.snapshot import FACTS
 from .inputs import changed, read_manifest
 from .pool import lock_owner, lock_reports
@@ -82,6 +83,9 @@ def _refusal(b: BriefingSpec, opts: Options, code: dict[str, str], today: str, m
     missing = [name for name in (FACTS, f"{b.id}.pdf") if not (folder / name).is_file()]
     if missing:
         return f"its {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing; {build_it}"
+    state = commentary_state(folder)  # the build just checked: it is up to date
+    if state is not None and state.state != "confirmed":
+        return state.sentence(b.id)
     return None
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from .. import paths
 from ..data.package_files import read_files
 from ..data.reads import TextRows, slice_version
+from ..report.commentary import CommentaryError, commentary_state
 from ..report.frontpage import DATA_PACKAGE, write_index
 from .data_zip import write_data_zip
 from .execute import Job
@@ -26,6 +27,7 @@ from .laps import Laps
 from .live import LiveLine
 from .pool import Outcome, clean_leftovers, lock_owner, lock_reports, run_all
 from .spec import BriefingSpec, ConfigError, read_briefings
+from .splice import Additions, orphans, read_additions
 
 
 @dataclass
@@ -131,6 +133,9 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
     files = read_files(opts.data_dir)  # the one read: hashed here, validated below, typed in each kernel
     package = TextRows.of(files)
     today = date.today().isoformat()
+    additions = check_additions(briefings, chosen, package, say, "nothing was built")
+    if additions is None:
+        return 1
     todo: list[tuple[Job, dict[str, str], list[str]]] = []
     for b in chosen:
         params, hashes = planned(b, opts, code, today, package)
@@ -146,7 +151,7 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
             reasons = ["outputs missing"]
         version = slice_version(package, selected(b))  # what the briefing cites: a hash of what it reads
         todo.append((Job(b, params, opts.data_dir, opts.reports_dir, version, opts.timeout, files.fingerprint,
-                         reuse_charts=not opts.force), hashes, reasons))
+                         reuse_charts=not opts.force, additions=additions[b.id]), hashes, reasons))
 
     lap("plan")
     outcome = Outcome()
@@ -189,6 +194,10 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
         say("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in laps.seconds.items()))
     if outcome.interrupted:
         return 130
+    for b in chosen:  # every time, not only when rebuilt: a commentary stays out of date until confirmed
+        state = commentary_state(opts.reports_dir / b.id) if additions[b.id].commentary is not None else None
+        if state is not None and state.state != "confirmed":
+            say(f"note: {state.sentence(b.id)}")
     built = len(todo) - outcome.failures
     say(f"{built} built, {len(chosen) - len(todo)} skipped, {outcome.failures} failed in "
         f"{time.perf_counter() - started:.1f} s; index: {opts.reports_dir / 'index.html'}")
@@ -196,6 +205,28 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
         say(f"content changed: {', '.join(outcome.changed)}" if outcome.changed else
             "content changed: none (the rebuilt briefings read as before)")
     return 1 if outcome.failures else 0
+
+
+def check_additions(briefings: list[BriefingSpec], chosen: list[BriefingSpec], package: TextRows,
+                    say: Callable[[str], None], nothing: str) -> dict[str, Additions] | None:
+    """Each chosen briefing's commentary and extra cells, read and checked before anything runs; ``None``
+    (after listing every problem, then ``nothing``) when one is wrong."""
+    if chosen:  # a file named after no briefing would be silently ignored: say so (a list may be partial)
+        for line in orphans(chosen[0].notebooks_dir, {b.id for b in briefings}):
+            say(f"warning: {line}")
+    problems: list[str] = []
+    out = {}
+    for b in chosen:
+        try:
+            out[b.id] = read_additions(b.id, b.notebook, b.notebooks_dir, package, selected(b))
+        except CommentaryError as exc:
+            problems += exc.problems
+    if problems:
+        for problem in problems:
+            say(f"error: {problem}")
+        say(nothing)
+        return None
+    return out
 
 
 def main_build(argv_opts: Options) -> int:

@@ -37,6 +37,18 @@ class BriefingSpec:
     notebook: Path
     parameters: dict[str, Any]
     declared: frozenset[str] = frozenset()  # the names in the notebook's parameters cell
+    notebooks_dir: Path = paths.NOTEBOOKS_DIR  # where its commentary and extra cells are looked for
+
+    @property
+    def additions(self) -> list[Path]:
+        """The briefing's own files beside the notebooks: its commentary (and the record of its last
+        confirmation) and its extra cells, those that exist."""
+        from ..report.commentary import commentary_path, confirmation_path
+        from .splice import extra_path
+
+        commentary = commentary_path(self.notebooks_dir, self.id)
+        paths = (commentary, confirmation_path(commentary), extra_path(self.notebooks_dir, self.id))
+        return [p for p in paths if p.exists()]
 
     @property
     def title(self) -> str:
@@ -159,7 +171,7 @@ def read_briefings(path: Path, data_dir: Path, notebooks_dir: Path = paths.NOTEB
             params["policies"], resolved = resolve_topic(label, params["policies"], policy_rows, data_dir)
             problems += resolved
         problems += _check_parameters(label, params, policies)
-        out.append(BriefingSpec(bid, notebook, params, frozenset(declared)))
+        out.append(BriefingSpec(bid, notebook, params, frozenset(declared), notebooks_dir))
     if problems:
         raise ConfigError(problems)
     return out

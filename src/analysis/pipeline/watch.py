@@ -1,5 +1,5 @@
 """``analysis build --watch`` (``make watch``): build, then rebuild what is affected each time a CSV, the
-schema, a notebook, a template or the list of briefings is saved.
+schema, a notebook, a briefing's commentary or extra cells, a template or the list of briefings is saved.
 
 Each round is an ordinary build (the same lines, the same errors, the same skipping of what is up to date),
 so bad data prints the validator's FILE:LINE:COLUMN problems and the watch waits for the next save. File
@@ -15,7 +15,7 @@ from pathlib import Path
 from .run import Options, build
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "report" / "templates"
-WATCHED_SUFFIXES = (".csv", ".json", ".ipynb", ".py", ".j2", ".css", ".js", ".yml", ".yaml")
+WATCHED_SUFFIXES = (".csv", ".json", ".ipynb", ".py", ".md", ".j2", ".css", ".js", ".yml", ".yaml")
 
 
 def watched(opts: Options) -> list[Path]:

@@ -23,6 +23,7 @@ from ..data.reads import read_text_rows, slice_version
 from ..files import read_json_object
 from . import snapshot
 from .chart_sections import BriefingCharts
+from .commentary_render import BriefingCommentary
 from .context import BuildContext
 from .downloads import tables
 from .fragments import render
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from ..data.loading import Dataset
 
 
-class Briefing(BriefingCharts, BriefingTables):
+class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
     """The data and parameters behind one briefing. Making one reads the data and writes nothing; ``save``
     writes what the briefing showed (the build calls it after the notebook's last cell)."""
 
@@ -112,7 +113,11 @@ class Briefing(BriefingCharts, BriefingTables):
             self._corroborating.setdefault((str(c.table), str(c.row_id)), []).append(str(c.source_id))
         self.listed_sources: set[str] | None = None
         """The sources the Sources section listed (``None`` until it is shown)."""
-        self.facts, self.baseline = self._snapshot(compare_to, ctx.previous_facts, ctx.editions_dir)
+        self.facts = take(self)
+        self._read_commentary(ctx.commentary, ctx.briefing_id or "")
+        if self.remarks is not None and self.remarks_state is not None:
+            self.facts["commentary"] = {"digest": self.remarks.digest, **self.remarks_state.as_facts()}
+        self.baseline = self._baseline(compare_to, ctx.previous_facts, ctx.editions_dir)
 
     def save(self, folder: Path | str | None = None) -> list[Path]:
         """Write what this briefing showed into ``folder`` (default: the build's ``context.out_dir``):
@@ -144,19 +149,18 @@ class Briefing(BriefingCharts, BriefingTables):
                         self.analyst_views)
         return [facts, numbers, *write_downloads(frames, target, document_date(self.as_of.isoformat()))]
 
-    def _snapshot(self, compare_to: Path | str | None, previous_facts: Path | str | None,
-                  editions_dir: Path | str | None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    def _baseline(self, compare_to: Path | str | None, previous_facts: Path | str | None,
+                  editions_dir: Path | str | None) -> dict[str, Any] | None:
         from . import editions
 
-        facts = take(self)
         if compare_to:
-            return facts, snapshot.read(compare_to)  # what the analyst asked for, even if identical
-        decided, baseline = editions.baseline(facts, editions_dir)
+            return snapshot.read(compare_to)  # what the analyst asked for, even if identical
+        decided, baseline = editions.baseline(self.facts, editions_dir)
         if decided:  # the last published edition, not the last build
-            return facts, baseline
+            return baseline
         if previous_facts and Path(previous_facts).exists():
-            return facts, snapshot.baseline_for(facts, snapshot.read(previous_facts))
-        return facts, None
+            return snapshot.baseline_for(self.facts, snapshot.read(previous_facts))
+        return None
 
     # -- selections ---------------------------------------------------------------------------------
 
@@ -247,7 +251,8 @@ class Briefing(BriefingCharts, BriefingTables):
         """
         t = self.targets
         counts = t["status"].value_counts()
-        boxes = [(str(len(self.policies)), "policies"), (str(len(t)), "targets")]
+        boxes = [(str(len(self.policies)), "policy" if len(self.policies) == 1 else "policies"),
+                 (str(len(t)), "target" if len(t) == 1 else "targets")]
         for s in STATUSES:
             n = int(counts.get(s, 0))
             if not n:
@@ -260,10 +265,12 @@ class Briefing(BriefingCharts, BriefingTables):
         amounts = self.investments.dropna(subset=["amount"])
         if len(amounts):
             # No total: spending, investment driven, subsidies and pledges do not add up.
-            boxes.append((str(len(amounts)), "amounts of money on record"))
+            boxes.append((str(len(amounts)), "amount of money on record" if len(amounts) == 1 else
+                          "amounts of money on record"))
         later = (count_text(len(self.later_policies), "selected policy", "selected policies")
                  if self.later_policies else "")
-        return render("key_figures", boxes=boxes, headline=self.headline(), later=later, as_of=self.as_of.isoformat())
+        return render("key_figures", boxes=boxes, headline=self.headline(), later=later, as_of=self.as_of.isoformat(),
+                      findings=markup(str(self.findings())))
 
     def headline(self) -> str:
         """One sentence on the numeric targets past their deadline, and one on the open ones."""
@@ -279,6 +286,16 @@ def save_made(namespace: dict[str, Any], context: BuildContext | dict[str, Any] 
         raise RuntimeError("two briefings were made with the build's context: one notebook makes one briefing")
     for briefing in made:
         briefing.save()
+
+
+def show_commentary(namespace: dict[str, Any], context: BuildContext | dict[str, Any] | None, section: str) -> Html:
+    """A cell the build adds at the end of a section: the analyst's comment on it, from the ``Briefing`` in
+    the notebook's ``namespace`` made with the build's ``context``."""
+    wanted = BuildContext.of(context)
+    made = [v for v in namespace.values() if isinstance(v, Briefing) and v.context == wanted]
+    if len(made) != 1:
+        raise RuntimeError("the commentary needs the one briefing made with the build's context")
+    return made[0].commentary(section)
 
 
 def _read_numbers(previous_facts: Path | str | None) -> dict[str, int]:

@@ -32,6 +32,10 @@ class BuildContext:
     """The last build's facts.json: what "Since the last briefing" compares with, and the source numbers."""
     editions_dir: str | None = None
     """The briefing's published editions: "Since" compares with the last one when there is one."""
+    briefing_id: str | None = None
+    """The briefing's id in ``reports/briefings.yml``."""
+    commentary: str | None = None
+    """The analyst's commentary (``notebooks/commentary/<id>.md``), checked by the build; ``None``: none."""
 
     @classmethod
     def of(cls, value: BuildContext | dict[str, Any] | None) -> BuildContext:

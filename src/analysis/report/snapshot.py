@@ -51,7 +51,13 @@ class SnapshotError(ValueError):
 
 def same_facts(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Whether two snapshots show the same facts on the same date (title and data version aside)."""
-    return all(a.get(k) == b.get(k) for k in ("as_of", *TABLES))
+    return all(a.get(k) == b.get(k) for k in ("as_of", *TABLES)) and _commentary_seen(a) == _commentary_seen(b)
+
+
+def _commentary_seen(snapshot: dict[str, Any]) -> tuple[object, object] | None:
+    """What a reader sees of the analyst's commentary: its text and whether it is marked out of date."""
+    c = snapshot.get("commentary")
+    return (c.get("digest"), c.get("state")) if isinstance(c, dict) else None
 
 
 def baseline_for(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -147,6 +153,14 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
                 # A field the earlier snapshot did not record (an older format) is not a change.
                 if name in a and a.get(name) != b.get(name):
                     changes.append(Change("lineage", table, key, _label(b), name, a.get(name), b.get(name)))
+    if _commentary_seen(old) != _commentary_seen(new) and "commentary" in new:
+        c = new["commentary"]
+        words = {"confirmed": f"confirmed against the data on {c.get('confirmed')}", "stale": "may be out of date",
+                 "unconfirmed": "not yet confirmed against the data"}.get(str(c.get("state")), "")
+        what = "written" if _commentary_seen(old) is None else "revised" if (old.get("commentary") or {}).get(
+            "digest") != c.get("digest") else "checked again"
+        changes.append(Change("commentary", "briefing", "commentary", "The analyst's commentary", "commentary",
+                              None, f"{what}; {words}"))
     return Comparison(str(old.get("as_of", "")), str(new.get("as_of", "")), tuple(changes))
 
 
@@ -171,6 +185,7 @@ SECTIONS = (  # heading, kind, table
     ("Revised figures", "revised", None),
     ("Lineage changes", "lineage", None),
     ("Analysts' assessments", "assessment", None),
+    ("Commentary", "commentary", None),
     ("New targets", "added", "targets"),
     ("New amounts of money", "added", "investments"),
     ("New policies", "added", "policies"),
@@ -188,6 +203,8 @@ def describe(change: Change) -> str:
         return f"{_value(change.old)} → {_value(change.new)}"
     if change.kind == "figure":
         return f"{FIELD_TEXT.get(change.field, change.field)} now {_value(change.new)} (a new figure; before: {_value(change.old)})"
+    if change.kind == "commentary":
+        return str(change.new)
     if change.kind in ("revised", "lineage", "assessment"):
         return f"{FIELD_TEXT.get(change.field, change.field)} was {_value(change.old)}, now {_value(change.new)}"
     return SINGULAR[change.table]
@@ -204,7 +221,7 @@ def as_text(comparison: Comparison) -> str:
             lines.append(f"{heading} ({len(changes)}):")
             for c in changes:
                 detail = f": {describe(c)}" if kind in ("status", "strength", "figure", "revised", "lineage",
-                                                         "assessment") else ""
+                                                         "assessment", "commentary") else ""
                 detail = f" ({describe(c)})" if kind == "removed" else detail
                 lines.append(f"  {c.id}  {c.label}{detail}")
     return "\n".join(lines)

@@ -93,6 +93,29 @@ class BriefingTables:
                 "known": known, "cites": self.cite_row("targets", t["id"], t["source_id"])})
         return render("targets", rows=rows)
 
+    def table(self, frame: pd.DataFrame, *, sources: str | None = None, caption: str = "") -> Html:
+        """A table of the analyst's own (an extra cell's DataFrame) in the house style: every cell escaped,
+        numbers right-aligned, and, with ``sources`` naming a column of source ids, that column shown as
+        numbered citations that join the Sources list."""
+        if sources is not None and sources not in frame.columns:
+            raise ValueError(f"table(): no column {sources!r} to cite from (columns: {', '.join(map(str, frame.columns))})")
+        shown = [c for c in frame.columns if c != sources]
+        known = set(self.ds.sources["id"])
+        rows = []
+        for _, r in frame.iterrows():
+            cells = [{"text": "" if missing(r[c]) else plain_number(float(r[c])) if _numeric_cell(r[c]) else str(r[c]),
+                      "num": _numeric_cell(r[c])} for c in shown]
+            cites = None
+            if sources is not None:
+                ids = [] if missing(r[sources]) else str(r[sources]).split()
+                unknown = [i for i in ids if i not in known]
+                if unknown:
+                    raise ValueError(f"table(): no source {unknown[0]!r} in sources.csv")
+                cites = markup(" ".join(str(self.citations.cite(i)) for i in ids))
+            rows.append({"cells": cells, "cites": cites})
+        labels = [str(c) for c in shown] + (["Source"] if sources is not None else [])
+        return render("frame", labels=labels, rows=rows, caption=caption, zip=zip)
+
     def _figure(self, outcome_id: str) -> dict[str, Any]:
         """A reported figure with its qualifier, unit, date, sources and note: 'more than 350,000 enterprises
         (2020-09) [4]'; a derived one with the two figures it is computed from."""
@@ -328,6 +351,12 @@ def _analyst_word(view: AnalystView | None) -> str | None:
         return None
     word = f"analyst: {STATUS_TEXT.get(view.verdict, view.verdict)}" if view.verdict else "analyst agrees"
     return word + (" (may be out of date)" if view.stale else "")
+
+
+def _numeric_cell(value: object) -> bool:
+    import numbers
+
+    return isinstance(value, numbers.Number) and not isinstance(value, bool) and not missing(value)
 
 
 def _month_text(day: date) -> str:
