@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := industrial-internet
-DEB_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji poppler-utils libharfbuzz-subset0 chromium
+DEB_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji poppler-utils chromium
 
 .PHONY: help setup system-packages validate check notebooks hooks charts reports watch publish confirm bench lock fixtures test test-fast lab clean distclean
 
@@ -35,8 +35,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 # Debian packages: Chinese glyphs in charts and PDFs (fonts-noto-cjk), emoji that may turn up in pasted text
 # (fonts-noto-color-emoji, so PDFs show them rather than empty boxes), PDF checks in tests (poppler-utils),
-# fast font subsetting in WeasyPrint (libharfbuzz-subset0: without it, each PDF with Chinese text spends
-# about 20 s subsetting the CJK font in Python), a real browser for the browser tests (chromium, driven by
+# a real browser for the browser tests (chromium, driven by
 # Playwright from PyPI: no browser download). Installed when run as root; otherwise the command is printed.
 system-packages:
 	@missing=""; for p in $(DEB_PACKAGES); do \

@@ -10,7 +10,7 @@ context = None  # set by the build: where the data and the saved files are; None
 
 # %%
 from analysis.report import Briefing
-from analysis.report.overview import by_year, money_by_period
+from analysis.report.overview import all_targets, money_by_period, open_promises, results_by_measure, status_by_policy
 
 b = Briefing(title=title, policies=policies, as_of=as_of, language=language,
              due_window_months=due_window_months, compare_to=compare_to, context=context)
@@ -18,21 +18,36 @@ b = Briefing(title=title, policies=policies, as_of=as_of, language=language,
 # %% [markdown]
 # ## Key figures
 #
-# Every policy, target and amount on record, and where the targets stand on the briefing date.
+# Every policy, target and amount on record, and where the targets stand on the briefing date. Each
+# policy's own briefing has what is known about each of its targets, with the sources.
 
 # %%
 b.key_figures()
 
 # %%
+open_promises(b)
+
+# %%
 b.since()
 
 # %% [markdown]
-# ## Targets by year and status
+# ## Status by policy
 #
-# How many targets fall due each year, by their status on the briefing date.
+# Each policy's targets by where they stand: settled by a figure (met, partly met, missed), open past the
+# deadline (no result found, claimed, restated, projected, overdue), still to come, and qualitative.
 
 # %%
-by_year(b)
+status_by_policy(b)
+
+# %% [markdown]
+# ## Targets
+#
+# Every target, under the policy that set it, by its short name. A target with **no result found** is a gap
+# in what is known, not proof of failure. How each status is decided is set out at the end of every policy
+# briefing.
+
+# %%
+all_targets(b)
 
 # %% [markdown]
 # ## Timeline
@@ -53,32 +68,12 @@ b.investments_chart()
 money_by_period(b)
 
 # %% [markdown]
-# ## Progress
-
-# %%
-b.progress_chart()
-
-# %% [markdown]
-# ## Lineage
-#
-# Targets that carry on, or replace, a target of an earlier plan on the same measure.
-
-# %%
-b.lineage()
-
-# %% [markdown]
 # ## Reported results
 #
-# Figures and statements that measure no target in the data.
+# Figures that measure no target in the data, one row per measure with its latest figure.
 
 # %%
-b.reported_results()
-
-# %% [markdown]
-# ## How status is decided
-
-# %%
-b.status_rules()
+results_by_measure(b)
 
 # %% [markdown]
 # ## Sources

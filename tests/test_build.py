@@ -117,9 +117,13 @@ def test_pdf_is_a_briefing_for_a_reader(built) -> None:
         assert bad not in text, bad
     assert reader.metadata.title == f"Test briefing: {ID}"
     assert [o.title for o in reader.outline][:3] == ["Key figures", "Timeline", "Policies"]  # bookmarks
+    # typst: tagged (accessible), every font embedded and subset, Chinese in the Simplified face.
+    info = subprocess.run(["pdfinfo", str(built["reports"] / ID / f"{ID}.pdf")], capture_output=True, text=True)
+    assert re.search(r"^Tagged:\s+yes$", info.stdout, re.M) and "Creator:         Typst" in info.stdout
     fonts = subprocess.run(["pdffonts", str(built["reports"] / ID / f"{ID}.pdf")], capture_output=True, text=True)
-    if fonts.returncode == 0:
-        assert "Noto-Sans-CJK-SC" in fonts.stdout and "CJK-JP" not in fonts.stdout
+    rows = [line.split() for line in fonts.stdout.splitlines()[2:] if line.strip()]
+    assert rows and all(r[-5:-3] == ["yes", "yes"] for r in rows), fonts.stdout  # emb, sub
+    assert any("NotoSansCJKsc" in r[0] for r in rows) and not any("CJKjp" in r[0] for r in rows), fonts.stdout
 
 
 def test_a_briefing_can_be_cited_and_followed_up_on_paper(built) -> None:
@@ -129,8 +133,8 @@ def test_a_briefing_can_be_cited_and_followed_up_on_paper(built) -> None:
     version = slice_version(read_text_rows(built["data"]), [ID])  # the version of the rows it reads
     page = (built["reports"] / ID / f"{ID}.html").read_text(encoding="utf-8")
     assert '<h2 id="cite">Cite this briefing</h2>' in page and f"data version {version}" in page
-    text = " ".join(PdfReader(built["reports"] / ID / f"{ID}.pdf").pages[-1].extract_text().split())
     pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(built["reports"] / ID / f"{ID}.pdf").pages)
+    text = pdf[pdf.rindex("Sources"):]
     assert "Cite this briefing" in pdf and version in pdf
     assert "https://" in text or "http://" in text  # the source list prints addresses on paper
 

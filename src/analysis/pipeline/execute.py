@@ -63,6 +63,7 @@ class Job:
     fingerprint: str = ""  # of the data as the build validated it: the kernel need not check it again
     reuse_charts: bool = True  # copy chart files drawn from the same data by the last build (not with --force)
     additions: Additions = field(default_factory=Additions)  # its commentary and extra cells, checked
+    links: str | None = None  # JSON {policy id: briefing id}, for a briefing of every policy (the overview)
 
 
 def _first_line(source: str) -> str:
@@ -144,7 +145,7 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from ..report.exporters import BriefingHTMLExporter, render_pdf
+    from ..report.exporters import BriefingHTMLExporter, BriefingPDFExporter, pdf_pages
 
     b = job.briefing
     previous = job.reports_dir / b.id / FACTS
@@ -162,7 +163,7 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
             previous_facts=str(previous.resolve()) if previous.exists() else None,
             editions_dir=str(editions_dir.resolve()), briefing_id=b.id,
             commentary=str(job.additions.commentary.path.resolve()) if job.additions.commentary else None,
-        ).as_parameter()
+            briefings=job.links).as_parameter()
         notebook.cells = splice(notebook.cells, job.additions, b.id)
         notebook.cells.append(nbformat.v4.new_code_cell(SAVE_CELL, metadata={"tags": ["saved-by-build"]}))
     if params.get("compare_to"):
@@ -197,7 +198,8 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
         changed = True
     (work / f"{b.id}.html").write_text(html, encoding="utf-8")
     lap("html")
-    pdf, pages = render_pdf(html)
+    pdf, _ = BriefingPDFExporter().from_notebook_node(nb)
+    pages = pdf_pages(pdf)
     (work / f"{b.id}.pdf").write_bytes(pdf)
     lap("pdf")
     outputs = _move_into_place(work, job.reports_dir / b.id, b.id)

@@ -24,7 +24,7 @@ from ..report.commentary import commentary_state
 from ..report.snapshot import FACTS
 from .inputs import changed, read_manifest
 from .pool import lock_owner, lock_reports
-from .run import Options, build, choose, code_hashes, planned
+from .run import Options, build, choose, code_hashes, planned, policy_briefings
 from .spec import BriefingSpec
 
 
@@ -50,7 +50,7 @@ def publish(opts: PublishOptions, say: Callable[[str], None] = print) -> int:
     picked = choose(b_opts, say, "nothing was published")
     if picked is None:
         return 1
-    _, chosen = picked
+    briefings, chosen = picked
     if not b_opts.reports_dir.is_dir():
         say(f"error: {b_opts.reports_dir}: no reports folder; run 'analysis build' first")
         return 1
@@ -61,12 +61,13 @@ def publish(opts: PublishOptions, say: Callable[[str], None] = print) -> int:
             "wait for it to finish, then publish")
         return 1
     try:
-        return _publish_locked(b_opts, chosen, published, opts.force, say)
+        return _publish_locked(b_opts, chosen, published, opts.force, say, policy_briefings(briefings))
     finally:
         lock.close()
 
 
-def _refusal(b: BriefingSpec, opts: Options, code: dict[str, str], today: str, manifest: dict) -> str | None:
+def _refusal(b: BriefingSpec, opts: Options, code: dict[str, str], today: str, manifest: dict,
+             links: str) -> str | None:
     """Why the current build of ``b`` cannot be published, or None."""
     build_it = f"run 'analysis build --only {b.id}' first"
     if "context" not in b.declared:  # the build saves facts.json only for notebooks that take its context
@@ -76,7 +77,7 @@ def _refusal(b: BriefingSpec, opts: Options, code: dict[str, str], today: str, m
         return f"it has never been built; {build_it}"
     if entry.get("inputs") is None:
         return f"its last build failed or did not finish; {build_it}"
-    _, hashes = planned(b, opts, code, today)
+    _, hashes = planned(b, opts, code, today, links=links)
     if entry["inputs"] != hashes:
         return f"it is out of date since it was built ({'; '.join(changed(entry['inputs'], hashes))}); {build_it}"
     folder = opts.reports_dir / b.id
@@ -90,14 +91,14 @@ def _refusal(b: BriefingSpec, opts: Options, code: dict[str, str], today: str, m
 
 
 def _publish_locked(opts: Options, chosen: list[BriefingSpec], published: str, force: bool,
-                    say: Callable[[str], None]) -> int:
+                    say: Callable[[str], None], links: str) -> int:
     manifest = read_manifest(opts.reports_dir)
     code = code_hashes()
     today = date.today().isoformat()
     refused: list[str] = []
     plans: list[Plan] = []
     for b in chosen:
-        why = _refusal(b, opts, code, today, manifest)
+        why = _refusal(b, opts, code, today, manifest, links)
         if why:
             refused.append(f"error: cannot publish {b.id}: {why}")
             continue
@@ -138,7 +139,7 @@ def _publish_locked(opts: Options, chosen: list[BriefingSpec], published: str, f
     for plan in plans:
         b = plan.briefing
         edition = opts.reports_dir / b.id / editions.EDITIONS / str(plan.number)
-        _, hashes = planned(b, opts, code, today)
+        _, hashes = planned(b, opts, code, today, links=links)
         if status == 130 or (manifest.get(b.id) or {}).get("inputs") != hashes:
             shutil.rmtree(edition, ignore_errors=True)
             say(f"error: {b.id}: its rebuild did not succeed, so edition {plan.number} was withdrawn; "

@@ -84,11 +84,33 @@ def code_hashes() -> dict[str, str]:
 
 
 def planned(b: BriefingSpec, opts: Options, code: dict[str, str], today: str,
-            package: TextRows | None = None) -> tuple[dict[str, Any], dict[str, str]]:
-    """The parameters a build would run ``b`` with, and the hashes of its inputs."""
+            package: TextRows | None = None, links: str | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """The parameters a build would run ``b`` with, and the hashes of its inputs (a briefing of every
+    policy links to the others, so their ids are one of its inputs)."""
     params = dict(b.parameters)
     params["as_of"] = opts.as_of or params.get("as_of") or today
-    return params, input_hashes(replace(b, parameters=params), opts.data_dir, code, package, opts.reports_dir)
+    hashes = input_hashes(replace(b, parameters=params), opts.data_dir, code, package, opts.reports_dir)
+    if selected(b) is None and links:
+        hashes["briefing links"] = digest_text(links)
+    return params, hashes
+
+
+def policy_briefings(briefings: list[BriefingSpec]) -> str:
+    """``{policy id: briefing id}`` for the briefings of one policy each, as JSON."""
+    import json
+
+    out = {}
+    for b in briefings:
+        ids = selected(b)
+        if ids is not None and len(ids) == 1:
+            out.setdefault(ids[0], b.id)
+    return json.dumps(out, sort_keys=True)
+
+
+def digest_text(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def choose(opts: Options, say: Callable[[str], None],
@@ -137,8 +159,9 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
     if additions is None:
         return 1
     todo: list[tuple[Job, dict[str, str], list[str]]] = []
+    links = policy_briefings(briefings)
     for b in chosen:
-        params, hashes = planned(b, opts, code, today, package)
+        params, hashes = planned(b, opts, code, today, package, links)
         entry = manifest.get(b.id, {})
         outputs_present = all((opts.reports_dir / b.id / f"{b.id}.{ext}").exists() for ext in ("html", "pdf"))
         if not opts.force and entry.get("inputs") == hashes and outputs_present:
@@ -151,7 +174,8 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
             reasons = ["outputs missing"]
         version = slice_version(package, selected(b))  # what the briefing cites: a hash of what it reads
         todo.append((Job(b, params, opts.data_dir, opts.reports_dir, version, opts.timeout, files.fingerprint,
-                         reuse_charts=not opts.force, additions=additions[b.id]), hashes, reasons))
+                         reuse_charts=not opts.force, additions=additions[b.id],
+                         links=links if selected(b) is None else None), hashes, reasons))
 
     lap("plan")
     outcome = Outcome()

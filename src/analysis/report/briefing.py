@@ -113,6 +113,7 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
             self._corroborating.setdefault((str(c.table), str(c.row_id)), []).append(str(c.source_id))
         self.listed_sources: set[str] | None = None
         """The sources the Sources section listed (``None`` until it is shown)."""
+        self._briefing_of: dict[str, str] = json.loads(ctx.briefings) if ctx.briefings else {}
         self.facts = take(self)
         self._read_commentary(ctx.commentary, ctx.briefing_id or "")
         if self.remarks is not None and self.remarks_state is not None:
@@ -175,6 +176,10 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
         columns = [c for c in self.status.columns if c not in ("policy_id", "deadline")]
         t = self.ds.targets.merge(self.status[columns], left_on="id", right_on="target_id")
         return t[t["policy_id"].isin(self.policy_ids)].sort_values(["deadline", "id"], na_position="last")
+
+    def briefing_of(self, policy_id: str) -> str | None:
+        """The id of the policy's own briefing, where the build names one."""
+        return self._briefing_of.get(policy_id)
 
     def row_sources(self, table: str, row_id: object, source_id: object) -> list[str]:
         """A row's own source and its corroborating ones, the best-graded first (own first among equals)."""

@@ -52,8 +52,8 @@ class BriefingCharts:
         from .svg import inline_svg, tooltips
 
         buffer = io.StringIO()
-        # Inline charts keep their text as text: selectable in the PDF, read by screen readers, and far
-        # quicker for WeasyPrint to lay out than thousands of glyph outlines. The saved files keep paths.
+        # Inline charts keep their text as text: selectable in the page and the PDF, read by screen readers,
+        # and smaller than thousands of glyph outlines. The saved files keep paths.
         with house_style(), matplotlib.rc_context({"svg.fonttype": "none"}):
             fig.savefig(buffer, format="svg", metadata={"Date": None})
         if self.charts_dir is not None:
@@ -75,7 +75,7 @@ class BriefingCharts:
             text = tl.summary(self.ds, self.status, self.policy_ids)
             return self._show(fig, "timeline", text)
         pol = self.ds.policies[self.ds.policies["id"].isin(self.policy_ids)]
-        runs = tl.groups(pol.sort_values(["issued", "id"], na_position="last"))
+        runs = tl.groups(pol.sort_values(["issued", "id"], na_position="last"), self.language)
         shown = []
         for k, ids in enumerate(runs, 1):
             part = f" (part {k} of {len(runs)})" if len(runs) > 1 else ""
@@ -155,9 +155,9 @@ _FAMILIES = re.compile(r"font-family: ([^;\"]+)")
 def _plain_font_families(svg: str) -> str:
     """``'DejaVu Sans', 'Noto Sans CJK SC'`` as ``DejaVu Sans,Noto Sans CJK SC``.
 
-    WeasyPrint (70) splits the list on commas and strips quotes but not the space before them, so the
-    CJK family after ", " is not found and fontconfig falls back to the Japanese face. Unquoted family
-    names without spaces around the commas are valid CSS for browsers too.
+    Some renderers split the list on commas and strip quotes but not the space before them, so the CJK
+    family after ", " is not found and the Japanese face is used instead. Unquoted family names without
+    spaces around the commas are valid CSS for browsers and typst's SVG reader alike.
     """
     return _FAMILIES.sub(lambda m: "font-family: " + ",".join(
         f.strip().strip("'\"") for f in m.group(1).split(",")), svg)

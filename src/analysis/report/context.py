@@ -36,6 +36,9 @@ class BuildContext:
     """The briefing's id in ``reports/briefings.yml``."""
     commentary: str | None = None
     """The analyst's commentary (``notebooks/commentary/<id>.md``), checked by the build; ``None``: none."""
+    briefings: str | None = None
+    """The briefing of each policy that has one of its own, as JSON ``{policy id: briefing id}``: the
+    overview links each policy to it."""
 
     @classmethod
     def of(cls, value: BuildContext | dict[str, Any] | None) -> BuildContext:

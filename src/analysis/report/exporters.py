@@ -1,21 +1,24 @@
 """nbconvert exporters for briefings: ``briefing_html`` and ``briefing_pdf``.
 
 Both are registered under the ``nbconvert.exporters`` entry point, so after ``make setup`` anyone can run
-``jupyter nbconvert --to briefing_pdf any.ipynb``. The PDF is the same HTML laid out by WeasyPrint (A4,
-"page N of M", the title as running header, bookmarks from headings, embedded fonts, live links): no
-LaTeX, no browser download.
+``jupyter nbconvert --to briefing_pdf any.ipynb``. The HTML page is the reference for content. The PDF is
+typst: each section's output carries a typst representation beside its HTML (``text/x-typst``,
+``analysis.report.typst``), as ``text/latex`` does for nbconvert's LaTeX exporter; the template
+``templates/briefing_typst/index.typ.j2`` lays them out with the print design of
+``templates/briefing/briefing.typ`` (A4, "page N of M", the title as running header, bookmarks from
+headings, live links and citations, tables whose headers repeat, Chinese in Noto Sans CJK SC), and the
+``typst`` package compiles it in-process: tagged PDF, fonts embedded and subset, the same bytes for the same
+notebook. No LaTeX, no browser.
 """
 
 from __future__ import annotations
 
 import base64
-import os
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import HTMLExporter, TemplateExporter
 from traitlets import default
 
 from ..files import document_date
@@ -62,23 +65,14 @@ class BriefingHTMLExporter(HTMLExporter):
     def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,
                            **kw: Any) -> tuple[str, dict[str, Any]]:
         resources = dict(resources or {})
-        params = nb.metadata.get("papermill", {}).get("parameters", {})
-        meta = dict(nb.metadata.get("briefing", {}))
-        resources["briefing"] = {
-            "title": meta.get("title") or params.get("title") or nb.metadata.get("title") or "Briefing",
-            "as_of": meta.get("as_of") or params.get("as_of") or "",
-            "document_date": document_date(meta.get("as_of") or params.get("as_of") or ""),
-            "data_version": meta.get("data_version") or "",
-            "edition": meta.get("edition") or "",  # set by the build once an edition was published
-            "id": meta.get("id") or "",  # set by the build: the page then links to its PDF and the front page
-        }
+        resources["briefing"] = briefing_meta(nb)
         resources["briefing_css"] = (TEMPLATES / "briefing" / "briefing.css").read_text(encoding="utf-8")
         html, resources = super().from_notebook_node(nb, resources, **kw)
         return _toc(html), resources
 
 
-class BriefingPDFExporter(BriefingHTMLExporter):
-    """The briefing HTML laid out as an A4 PDF by WeasyPrint."""
+class BriefingPDFExporter(TemplateExporter):
+    """The briefing as an A4 PDF, through typst."""
 
     export_from_notebook = "Briefing PDF"
     output_mimetype = "application/pdf"
@@ -87,47 +81,121 @@ class BriefingPDFExporter(BriefingHTMLExporter):
     def _file_extension_default(self) -> str:
         return ".pdf"
 
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "briefing_typst"
+
     @default("template_file")
     def _template_file_default(self) -> str:
-        return "index.html.j2"
+        return "index.typ.j2"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATES)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("raw_mimetypes")
+    def _raw_mimetypes_default(self) -> list[str]:
+        return []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from . import typst as ty
+
+        self.register_filter("typst_string", ty.string)
+        self.register_filter("typst_text", lambda value: ty.escape(str(value)))
+        self.register_filter("typst_title", lambda value: ty.to_typst(esc(value)).strip())
+        self.register_filter("html2typst", ty.to_typst)
+        self.register_filter("markdown2typst", _markdown_to_typst)
+        self.register_filter("typst_picture", _picture)
+
+    @property
+    def display_data_priority(self) -> list[str]:  # type: ignore[override]
+        return ["text/x-typst", "image/svg+xml", "image/png", "text/markdown", "text/html", "text/plain"]
 
     def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,
                            **kw: Any) -> tuple[bytes, dict[str, Any]]:  # type: ignore[override]
-        html, resources = super().from_notebook_node(nb, resources, **kw)
-        return html_to_pdf(html), resources
+        resources = dict(resources or {})
+        resources["briefing"] = briefing_meta(nb)
+        stamp = resources["briefing"]["document_date"]
+        resources["briefing"]["typst_date"] = (  # the document's own date (SOURCE_DATE_EPOCH, else its as-of)
+            f"datetime(year: {int(stamp[:4])}, month: {int(stamp[5:7])}, day: {int(stamp[8:10])}, "
+            f"hour: {int(stamp[11:13])}, minute: {int(stamp[14:16])}, second: {int(stamp[17:19])})")
+        resources["typst_preamble"] = (TEMPLATES / "briefing" / "briefing.typ").read_text(encoding="utf-8")
+        resources["typst_files"] = {}
+        source, resources = super().from_notebook_node(nb, resources, **kw)
+        pdf = compile_typst(source, resources["typst_files"])
+        resources["typst_source"] = source
+        return pdf, resources
 
 
-_CREATED = re.compile(r'<meta content="([0-9T:Z-]+)" name="dcterms.created"|<meta name="dcterms.created" content="([0-9T:Z-]+)"')
+def briefing_meta(nb: Any) -> dict[str, str]:
+    """What the title block and the citation say: from the build's metadata, else the parameters."""
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    meta = dict(nb.metadata.get("briefing", {}))
+    return {
+        "title": meta.get("title") or params.get("title") or nb.metadata.get("title") or "Briefing",
+        "as_of": meta.get("as_of") or params.get("as_of") or "",
+        "document_date": document_date(meta.get("as_of") or params.get("as_of") or ""),
+        "data_version": meta.get("data_version") or "",
+        "edition": meta.get("edition") or "",  # set by the build once an edition was published
+        "id": meta.get("id") or "",  # set by the build: the page then links to its PDF and the front page
+    }
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Lay out briefing HTML as PDF with WeasyPrint, the same bytes for the same HTML."""
-    return render_pdf(html)[0]
+def _markdown_to_typst(text: str) -> str:
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from .typst import to_typst
+
+    return to_typst(markdown2html_mistune(text))
 
 
-def render_pdf(html: str) -> tuple[bytes, int]:
-    """Lay out briefing HTML as PDF with WeasyPrint: the PDF's bytes (the same for the same HTML) and its
-    number of pages.
+def _picture(data: str, resources: dict[str, Any]) -> str:
+    """A PNG output saved beside the typst source; its file name."""
+    files = resources["typst_files"]
+    name = f"picture-{len(files) + 1}.png"
+    files[name] = base64.b64decode(data)
+    return name
 
-    fontTools stamps each font it subsets with the time, unless ``SOURCE_DATE_EPOCH`` is set: for the
-    layout it is set to the document's own date (its ``dcterms.created``) when the caller has not set it.
-    """
-    import logging
 
-    import weasyprint
+_LINK = re.compile(r"#link\(<([A-Za-z0-9_.:-]+)>\)")
+_DEFINED = re.compile(r"(?<=[\])]) <([A-Za-z0-9_.:-]+)>")
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    found = _CREATED.search(html)
-    stamp = found.group(1) or found.group(2) if found else "1970-01-01T00:00:00Z"
-    epoch = str(int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()))
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = previous if previous and previous.isdigit() else epoch
-    try:
-        document = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).render()
-        return document.write_pdf(), len(document.pages)
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+def _settle_labels(source: str) -> str:
+    """Each label defined once, and no link to a label that is not there (typst refuses both): a second
+    definition is dropped, and a link to nothing keeps only its text."""
+    seen: set[str] = set()
+
+    def once(m: re.Match[str]) -> str:
+        if m.group(1) in seen:
+            return ""
+        seen.add(m.group(1))
+        return m.group(0)
+
+    source = _DEFINED.sub(once, source)
+    return _LINK.sub(lambda m: m.group(0) if m.group(1) in seen else "#box", source)
+
+
+def compile_typst(source: str, files: dict[str, bytes] | None = None) -> bytes:
+    """Compile typst source (and the files it reads) to PDF, in-process; the same bytes for the same input."""
+    import tempfile
+
+    import typst
+
+    with tempfile.TemporaryDirectory(prefix="briefing-typst-") as tmp:
+        folder = Path(tmp)
+        for name, data in (files or {}).items():
+            (folder / name).write_bytes(data)
+        main = folder / "briefing.typ"
+        main.write_text(_settle_labels(source), encoding="utf-8")
+        return bytes(typst.compile(str(main), root=str(folder), pdf_tags=True))
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """How many pages a PDF of ours has (typst writes each page object as /Type /Page)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))

@@ -58,7 +58,10 @@ class Svg:
                           sources=markup(self.sources)))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/html": self.html()}
+        from .typst import MIME, to_typst
+
+        html = self.html()
+        return {"text/html": html, MIME: to_typst(html)}
 
     def __str__(self) -> str:
         return self.html()

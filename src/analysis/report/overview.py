@@ -1,11 +1,76 @@
-"""Portfolio views for the overview notebook: targets by year and status, money by period."""
+"""Portfolio views for the overview notebook: the page a reader takes to a meeting.
+
+Page 1 is the portfolio at a glance (the key figures, then the policies with the most open promises); then
+status by policy, one compact table of every target grouped by policy (each policy linked to its own
+briefing, where the evidence is), targets by year and status, money by period, and the reported results
+grouped by measure (one row per measure, its latest figure). Per-target detail (what is known, progress
+charts, lineage, searches) lives in the policy briefings.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ..core.status_rules import STATUSES
 from .briefing import Briefing
 from .fragments import render
-from .text import STATUS_TEXT, Html, money_text
+from .text import STATUS_TEXT, Html, deadline_text, figure_text, goal_text, missing, money_text, when_text
+
+SETTLED = ("met", "disputed", "partly", "missed")
+OPEN = ("claimed", "restated", "projected", "not-found", "overdue")
+"""Past their deadline with no settling figure: the promises a reader should ask about."""
+COMING = ("due-soon", "upcoming")
+
+
+def _policy_cells(b: Briefing, p: Any) -> dict[str, Any]:
+    """A policy as a portfolio table names it: its title in the briefing's first language (the policy's own
+    briefing gives both), linked to that briefing."""
+    bid = b.briefing_of(str(p["id"]))
+    return {"title": b._title(p)[:1], "link": f"../{bid}/{bid}.html" if bid else ""}
+
+
+def open_promises(b: Briefing, top: int = 5) -> Html:
+    """The policies with the most targets past their deadline and not settled by a figure."""
+    t = b.targets
+    counts = t[t["status"].isin(OPEN)].groupby("policy_id").size().sort_values(ascending=False, kind="stable")
+    policies = b.policies.set_index("id")
+    rows = []
+    for pid, n in counts.head(top).items():
+        mine = t[(t["policy_id"] == pid) & t["status"].isin(OPEN)]["status"].value_counts()
+        words = [f"{int(mine[s])} {STATUS_TEXT[s]}" for s in OPEN if mine.get(s, 0)]
+        rows.append({**_policy_cells(b, policies.loc[pid].to_dict() | {"id": pid}), "n": int(n),
+                     "of": int((t["policy_id"] == pid).sum()), "words": ", ".join(words)})
+    return render("open_promises", rows=rows, total=int(t["status"].isin(OPEN).sum()))
+
+
+def status_by_policy(b: Briefing) -> Html:
+    """One row per policy: its targets by verdict, open past the deadline, still to come, qualitative."""
+    t = b.targets
+    rows = []
+    for _, p in b.policies.iterrows():
+        mine = t[t["policy_id"] == p["id"]]["status"].value_counts()
+        strong = int(((t["policy_id"] == p["id"]) & t["status"].isin(SETTLED) & (t["strength"] == "strong")).sum())
+        rows.append({**_policy_cells(b, p), "issued": "" if missing(p["issued"]) else str(p["issued"].year),
+                     "targets": int(mine.sum()), "met": int(mine.get("met", 0)),
+                     "partly": int(mine.get("partly", 0) + mine.get("disputed", 0)), "missed": int(mine.get("missed", 0)),
+                     "strong": strong, "open": int(sum(mine.get(s, 0) for s in OPEN)),
+                     "coming": int(sum(mine.get(s, 0) for s in COMING)), "qualitative": int(mine.get("qualitative", 0))})
+    return render("status_by_policy", rows=rows)
+
+
+def all_targets(b: Briefing) -> Html:
+    """Every target, grouped by policy in issue order: what it promises, by when, and where it stands."""
+    groups = []
+    for _, p in b.policies.iterrows():
+        mine = b.targets[b.targets["policy_id"] == p["id"]]
+        if mine.empty:
+            continue
+        groups.append({**_policy_cells(b, p), "rows": [
+            {"description": r["metric"] if isinstance(r["metric"], str) else r["description_en"], "goal": goal_text(r),
+             "deadline": deadline_text(r["deadline"], r["deadline_precision"]), "status": str(r["status"]),
+             "strength": r["strength"] if isinstance(r["strength"], str) and r["status"] in SETTLED else ""}
+            for _, r in mine.iterrows()]})
+    return render("all_targets", groups=groups)
 
 
 def by_year(b: Briefing) -> Html:
@@ -34,3 +99,20 @@ def money_by_period(b: Briefing) -> Html:
         rows.append({"period": start + (f"–{end}" if end and end != start else ""), "funded": i["funded"],
                      "amount": money_text(i), "kind": i["kind"], "cites": b.citations.cite(i["source_id"])})
     return render("money_by_period", rows=rows)
+
+
+def results_by_measure(b: Briefing) -> Html:
+    """Figures that measure no target, one row per measure: its latest figure (the latest date; the figure
+    of the best source among those of that date), and how many figures are on record."""
+    o = b.ds.outcomes
+    o = o[o["target_id"].isna() & o["value"].notna()]
+    o = o.assign(_when=o["refers_to"].fillna(o["reported"]))
+    rows = []
+    for metric, group in o.groupby("metric", sort=True):
+        latest = group.sort_values(["_when", "id"]).iloc[-1]
+        rows.append({"metric": metric, "figure": figure_text(float(latest["value"]), str(latest["qualifier"]),
+                                                            str(latest["unit"])),
+                     "when": when_text(latest), "count": len(group),
+                     "cites": b.citations.cite(latest["source_id"])})  # its own source: the briefings list all
+    claims = int((b.ds.outcomes["target_id"].isna() & b.ds.outcomes["value"].isna()).sum())
+    return render("results_by_measure", rows=rows, figures=len(o), claims=claims)

@@ -94,7 +94,7 @@ def cjk_font_path() -> str:
 
 def require_cjk_font() -> None:
     """Raise ``FontMissingError`` unless the system has the CJK face (asked of fontconfig, which
-    WeasyPrint uses too; matplotlib is asked only where fontconfig is absent). Takes milliseconds."""
+    the browser uses too; matplotlib is asked only where fontconfig is absent). Takes milliseconds."""
     import shutil
 
     if shutil.which("fc-list") is None:

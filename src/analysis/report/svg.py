@@ -102,7 +102,7 @@ _PRESENTATION = {"fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", 
 
 def _slim(root: ET.Element, tips: set[str]) -> None:
     """Less for a renderer to cascade: matplotlib wraps every mark in a ``<g id=...>`` and styles it with a
-    ``style`` attribute, and WeasyPrint parses each of those as a style sheet. Wrappers that carry only an
+    ``style`` attribute, and an SVG renderer parses each of those as a style sheet. Wrappers that carry only an
     id nothing points at are removed (their children take their place); ``style`` declarations become
     presentation attributes (the same properties, in SVG's own attributes); matplotlib's one style rule
     (round joins, butt caps for every element) moves to the root, where every element inherits it. A

@@ -1,7 +1,7 @@
 """Text for readers: escaping, numbers, dates, goals and figures in words, and small HTML pieces.
 
 Every piece of text from the data goes through ``esc``: HTML-escaped, bidirectional controls dropped,
-Chinese runs marked ``lang="zh-Hans"`` so browsers and WeasyPrint pick Simplified-Chinese glyphs. The
+Chinese runs marked ``lang="zh-Hans"`` so browsers (and, through ``analysis.report.typst``, the PDF) pick Simplified-Chinese glyphs. The
 formatters here are shared by the briefing sections, the overview, the charts and ``facts.json``, so a
 goal or a figure reads the same everywhere.
 """
@@ -57,13 +57,16 @@ def missing(value: object) -> bool:
 
 
 class Html:
-    """An HTML fragment a notebook cell displays (``text/html`` only: no plain-text repr to leak)."""
+    """An HTML fragment a notebook cell displays: ``text/html``, and the same as typst for the PDF
+    (``analysis.report.typst``); no plain-text repr to leak."""
 
     def __init__(self, markup: str) -> None:
         self.markup = markup
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/html": self.markup}
+        from .typst import MIME, to_typst  # the same content, for print (analysis.report.exporters)
+
+        return {"text/html": self.markup, MIME: to_typst(self.markup)}
 
     def __str__(self) -> str:
         return self.markup

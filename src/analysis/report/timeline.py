@@ -35,8 +35,10 @@ LANGUAGES: tuple[str, ...] = ("en", "zh", "both")
 WIDTH = 7.2  # inches: the text width of an A4 page, so chart type prints at its own size
 TEXT = 7.5  # points: the smallest text in a chart
 LABEL_WIDTH = 40  # characters per line of a lane label
-LABEL_LINES = 4  # a target's description longer than this many lines ends in "…" (policy names never do)
-MAX_LANES = 12  # the overview splits its policies over charts of at most this many lanes
+LABEL_LINES = 4  # a target's description longer than this many lines ends in "…"
+MAX_LANES = 18  # the overview splits its policies over charts of at most this many lanes
+POLICY_LINES = 2  # a policy's lane label: its name in at most this many lines per language ("…" beyond; the
+                  # table of policies and the tooltip give it whole), so that 18 lanes fit an A4 page
 MAX_HEIGHT = 7.0  # inches of lanes in one chart, so that it fits an A4 page with its caption
 FAR_AFTER = 2030  # deadlines after this year (or four years after the status date) sit in the far column
 STACK = 4
@@ -162,7 +164,8 @@ def groups(pol: pd.DataFrame, language: str = "en", max_lanes: int = MAX_LANES,
     runs: list[list[str]] = []
     years: dict[object, list[tuple[str, float]]] = {}
     for p in pol.itertuples():
-        label = policy_label(str(p.title_en), None if pd.isna(p.title_zh) else str(p.title_zh), language)
+        label = policy_label(str(p.title_en), None if pd.isna(p.title_zh) else str(p.title_zh), language,
+                             POLICY_LINES)
         years.setdefault(None if pd.isna(p.issued) else p.issued.year, []).append((str(p.id), lane_height(label)))
     height: list[float] = []
     for lanes in years.values():
@@ -238,8 +241,8 @@ def timeline(ds: Dataset, status: pd.DataFrame, as_of: date, *, policies: list[s
         lanes = [policy_label(str(t.description_en), None if pd.isna(t.description_zh) else str(t.description_zh),
                               language, LABEL_LINES) for t in targets.itertuples()]
     else:
-        lanes = [policy_label(str(p.title_en), None if pd.isna(p.title_zh) else str(p.title_zh), language)
-                 for p in pol.itertuples()]
+        lanes = [policy_label(str(p.title_en), None if pd.isna(p.title_zh) else str(p.title_zh), language,
+                              POLICY_LINES) for p in pol.itertuples()]
     dates = [*pol["issued"], *pol["period_start"], *pol["period_end"], *targets["deadline"]]
     if per_target:
         dates = [*pol["issued"], *targets["deadline"], *(figure_time(o) for o in figures.itertuples())]
