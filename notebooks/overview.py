@@ -10,7 +10,7 @@ context = None  # set by the build: where the data and the saved files are; None
 
 # %%
 from analysis.report import Briefing
-from analysis.report.overview import all_targets, money_by_period, open_promises, results_by_measure, status_by_policy
+from analysis.report.overview import all_targets, money_by_period, open_promises, results_by_measure
 
 b = Briefing(title=title, policies=policies, as_of=as_of, language=language,
              due_window_months=due_window_months, compare_to=compare_to, context=context)
@@ -33,18 +33,10 @@ b.since()
 # %% [markdown]
 # ## Status by policy
 #
-# Each policy's targets by where they stand: settled by a figure (met, partly met, missed), open past the
-# deadline (no result found, claimed, restated, projected, overdue), still to come, and qualitative.
-
-# %%
-status_by_policy(b)
-
-# %% [markdown]
-# ## Targets
-#
-# Every target, under the policy that set it, by its short name. A target with **no result found** is a gap
-# in what is known, not proof of failure. How each status is decided is set out at the end of every policy
-# briefing.
+# Each policy, in the order issued, with its targets by where they stand, then each target by its short
+# name: what it promises, by when, and its status. A target with **no result found** is a gap in what is
+# known, not proof of failure. Each policy's briefing (linked) has what is known about each target, with
+# the sources; how each status is decided is set out at the end of every briefing.
 
 # %%
 all_targets(b)

@@ -219,3 +219,26 @@ def test_hostile_text_stays_text_in_the_browser(browser, hostile_reports: dict, 
         assert page.locator("script").count() == (1 if path.name == "index.html" else 0)  # only our own script
         assert page.evaluate(OVERFLOW) == []
     assert IMG in Watched(browser, DESKTOP).open(reports / "b" / "b.html").inner_text("body")
+
+
+def test_the_overview_is_a_portfolio_summary_of_a_few_pages(reports: Path) -> None:
+    """Every target on paper under its policy, each policy linked to its own briefing, in at most 9 pages
+    (24 to 28 pages before: the targets lived only in chart tooltips)."""
+    from pypdf import PdfReader
+
+    from analysis.data.loading import load
+
+    reader = PdfReader(reports / "overview" / "overview.pdf")
+    assert len(reader.pages) <= 9
+    def plain(text: str) -> str:  # a word hyphenated at a line's end reads whole
+        return "".join(text.split()).replace("\xad", "").replace("-", "").replace("\u2010", "")
+
+    text = plain("".join(page.extract_text() for page in reader.pages))
+    ds = load(FIXTURE_DATA)
+    missing = [m for m in ds.targets["metric"] if plain(str(m)) not in text]
+    assert missing == []
+    links = {a.get_object()["/A"].get("/URI") for page in reader.pages for a in page.get("/Annots", [])
+             if a.get_object().get("/A", {}).get("/URI")}
+    assert "../ii-plan-2021-2023/ii-plan-2021-2023.pdf" in links
+    html = (reports / "overview" / "overview.html").read_text(encoding="utf-8")
+    assert 'href="../ii-plan-2021-2023/ii-plan-2021-2023.html"' in html

@@ -1,10 +1,10 @@
 """Portfolio views for the overview notebook: the page a reader takes to a meeting.
 
 Page 1 is the portfolio at a glance (the key figures, then the policies with the most open promises); then
-status by policy, one compact table of every target grouped by policy (each policy linked to its own
-briefing, where the evidence is), targets by year and status, money by period, and the reported results
-grouped by measure (one row per measure, its latest figure). Per-target detail (what is known, progress
-charts, lineage, searches) lives in the policy briefings.
+status by policy and every target in one table (each policy, linked to its own briefing where the evidence
+is, heads its targets with their count by status), money by period, and the reported results grouped by
+measure (one row per measure, its latest figure). ``by_year`` counts targets by deadline year and status.
+Per-target detail (what is known, progress charts, lineage, searches) lives in the policy briefings.
 """
 
 from __future__ import annotations
@@ -43,29 +43,30 @@ def open_promises(b: Briefing, top: int = 5) -> Html:
     return render("open_promises", rows=rows, total=int(t["status"].isin(OPEN).sum()))
 
 
-def status_by_policy(b: Briefing) -> Html:
-    """One row per policy: its targets by verdict, open past the deadline, still to come, qualitative."""
-    t = b.targets
-    rows = []
-    for _, p in b.policies.iterrows():
-        mine = t[t["policy_id"] == p["id"]]["status"].value_counts()
-        strong = int(((t["policy_id"] == p["id"]) & t["status"].isin(SETTLED) & (t["strength"] == "strong")).sum())
-        rows.append({**_policy_cells(b, p), "issued": "" if missing(p["issued"]) else str(p["issued"].year),
-                     "targets": int(mine.sum()), "met": int(mine.get("met", 0)),
-                     "partly": int(mine.get("partly", 0) + mine.get("disputed", 0)), "missed": int(mine.get("missed", 0)),
-                     "strong": strong, "open": int(sum(mine.get(s, 0) for s in OPEN)),
-                     "coming": int(sum(mine.get(s, 0) for s in COMING)), "qualitative": int(mine.get("qualitative", 0))})
-    return render("status_by_policy", rows=rows)
+def status_words(statuses: Any, strengths: Any) -> str:
+    """A policy's targets in words: '6 targets: 5 met (2 on strong evidence), 1 claimed, no figure'."""
+    counts = statuses.value_counts()
+    strong = int((statuses.isin(SETTLED) & (strengths == "strong")).sum())
+    parts = []
+    for s in STATUSES:
+        n = int(counts.get(s, 0))
+        if n:
+            parts.append(f"{n} {STATUS_TEXT[s]}" + (f" ({strong} on strong evidence)" if s == "met" and strong else ""))
+    total = int(counts.sum())
+    return f"{total} target{'s' if total != 1 else ''}: " + ", ".join(parts)
 
 
 def all_targets(b: Briefing) -> Html:
-    """Every target, grouped by policy in issue order: what it promises, by when, and where it stands."""
+    """Status by policy and every target, in one table: each policy (in issue order, linked to its own
+    briefing) heads its targets with their count by status; each target says what it promises, by when,
+    and where it stands."""
     groups = []
     for _, p in b.policies.iterrows():
         mine = b.targets[b.targets["policy_id"] == p["id"]]
         if mine.empty:
             continue
-        groups.append({**_policy_cells(b, p), "rows": [
+        groups.append({**_policy_cells(b, p), "issued": "" if missing(p["issued"]) else str(p["issued"].year),
+                       "summary": status_words(mine["status"], mine["strength"]), "rows": [
             {"description": r["metric"] if isinstance(r["metric"], str) else r["description_en"], "goal": goal_text(r),
              "deadline": deadline_text(r["deadline"], r["deadline_precision"]), "status": str(r["status"]),
              "strength": r["strength"] if isinstance(r["strength"], str) and r["status"] in SETTLED else ""}
