@@ -147,6 +147,10 @@ def test_differences_say_what_changed_in_words() -> None:
         "1 target has a new or changed figure: b",
         "the counts changed (met 2 → 1, missed 0 → 1)"]
     assert differences(old, old, {}) == []
+    many = {"counts": {}, "targets": {t: {"status": "met"} for t in "abcde"}}
+    moved = {"counts": {}, "targets": {t: {"status": "missed"} for t in "abcde"}}
+    assert differences(many, moved, {}) == ["5 targets it discusses changed status: a (met → missed), "
+                                            "b (met → missed), c (met → missed) and 2 more"]
 
 
 def test_a_briefings_own_files_are_inputs_of_that_briefing_only(tmp_path: Path) -> None:
@@ -245,6 +249,12 @@ def test_commentary_and_extra_cells_render_where_they_were_placed(project: Proje
     assert 'class="dataframe"' in money and "about CNY 70 billion" in money
     assert 'src="data:image/png;base64,' in money  # a matplotlib figure
     assert money.index('class="dataframe"') < money.index('class="commentary"')  # extras, then the comment
+    # The PDF carries the same: findings, the comment with its citation, every kind of extra output.
+    text = " ".join(subprocess.run(["pdftotext", str(project.html_path.with_suffix(".pdf")), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    for shown in ("Key findings", "Cloud: met, on strong evidence", "The plan's own text [", "An extra heading",
+                  "printed by an extra cell", "Markdown from an extra cell", "measure value", "The money: about CNY 70"):
+        assert shown in text, shown
 
 
 @pytest.mark.slow

@@ -337,18 +337,18 @@ def differences(old: dict[str, Any], new: dict[str, Any], names: dict[str, str])
               if t in old_t and old_t[t].get("status") != new_t[t].get("status")]
     if status:
         out.append(f"{_count(len(status), 'target it discusses changed', 'targets it discusses changed')} status: "
-                   + ", ".join(status))
+                   + _first_names(status))
     figures = [name(t) for t in new_t if t in old_t and old_t[t].get("status") == new_t[t].get("status")
                and any(old_t[t].get(k) != new_t[t].get(k) for k in ("evidence", "latest", "strength"))]
     if figures:
-        out.append(f"{_count(len(figures), 'target has', 'targets have')} a new or changed figure: " + ", ".join(figures))
+        out.append(f"{_count(len(figures), 'target has', 'targets have')} a new or changed figure: " + _first_names(figures))
     added = [name(t) for t in new_t if t not in old_t]
     gone = [t for t in old_t if t not in new_t]
     if added:
-        out.append(f"{_count(len(added), 'target is', 'targets are')} new beside it: " + ", ".join(added))
+        out.append(f"{_count(len(added), 'target is', 'targets are')} new beside it: " + _first_names(added))
     if gone:
         out.append(f"{_count(len(gone), 'target it discussed is', 'targets it discussed are')} no longer shown: "
-                   + ", ".join(gone))
+                   + _first_names(gone))
     oc, nc = old.get("counts", {}), new.get("counts", {})
     counts = [f"{k} {oc.get(k, 0)} → {nc.get(k, 0)}" for k in sorted(set(oc) | set(nc)) if oc.get(k, 0) != nc.get(k, 0)]
     if counts:
@@ -360,3 +360,9 @@ def differences(old: dict[str, Any], new: dict[str, Any], names: dict[str, str])
 
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+def _first_names(names: list[str], shown: int = 3) -> str:
+    """The first few names, and how many more: a note stays a sentence."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")

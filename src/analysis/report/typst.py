@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 MIME = "text/x-typst"
-_SPECIAL = re.compile(r'([\\#*_$<>@\[\]`~/=\-+"])')
+_SPECIAL = re.compile(r"([\\#*_$<>@\[\]`~/=\-+\"'])")  # quotes too: text keeps its own, no smart quotes
 _SPACE = re.compile(r"\s+")
 _LABEL = re.compile(r"[^A-Za-z0-9_.:-]")
 VOID = frozenset({"br", "img", "meta", "hr", "input", "source", "wbr", "col"})
