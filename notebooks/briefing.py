@@ -32,8 +32,9 @@ b.since()
 # For one policy, each lane is a target: the bar runs from the issue date to the deadline, the dots are
 # the figures reported for it, and the marker at the deadline is its status on the briefing date. For
 # several policies, each lane is a policy: the bar is its stated period, the tick its issue date, each
-# marker one target at its deadline. Deadlines far off sit in a column of their own at the right; hover
-# over a marker for the target, its status and its latest figure.
+# marker one target at its deadline. Deadlines far off sit in a column of their own at the right. On screen,
+# a marker shows its target, status and latest figure when the pointer rests on it; the Targets table below
+# gives the same for every target.
 
 # %%
 b.timeline()

@@ -173,18 +173,18 @@ def test_front_page_sorts_and_filters(browser, reports: Path) -> None:
     provincial = _visible_rows(page)
     assert 0 < len(provincial) < len(everything)
     assert all("provincial" in r["level"].split("|") for r in provincial)
-    assert page.locator("#shown").inner_text() == f"Showing {len(provincial)} of {SHIPPED} briefings."
+    assert page.locator("#shown").inner_text().startswith(f"Showing {len(provincial)} of {SHIPPED} briefings (the ")
     page.select_option("select[data-filter=status]", "met")
     both = _visible_rows(page)
     assert all("met" in r["status"].split("|") and "provincial" in r["level"].split("|") for r in both)
     page.click("#reset")
     assert len(_visible_rows(page)) == SHIPPED
     page.get_by_role("button", name="Issued", exact=True).click()
-    years = [int(r["year"]) for r in _visible_rows(page)]
+    years = [int(r["year"]) for r in _visible_rows(page) if r["year"]]
     assert years == sorted(years) and years[0] < years[-1]
     assert page.locator("th[aria-sort=ascending]").inner_text().startswith("Issued")
     page.get_by_role("button", name="Issued", exact=True).click()
-    assert [int(r["year"]) for r in _visible_rows(page)] == sorted(years, reverse=True)
+    assert [int(r["year"]) for r in _visible_rows(page) if r["year"]] == sorted(years, reverse=True)
     assert watched.problems == []  # the script ran under the page's Content-Security-Policy, nothing blocked
 
 
@@ -242,3 +242,47 @@ def test_the_overview_is_a_portfolio_summary_of_a_few_pages(reports: Path) -> No
     assert "../ii-plan-2021-2023/ii-plan-2021-2023.pdf" in links
     html = (reports / "overview" / "overview.html").read_text(encoding="utf-8")
     assert 'href="../ii-plan-2021-2023/ii-plan-2021-2023.html"' in html
+
+
+TEXT_SIZES = """() => {
+  const sizes = {};
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let n;
+  while ((n = walker.nextNode())) {
+    const chars = n.textContent.replace(/\\s+/g, '').length;
+    const el = n.parentElement;
+    if (!chars || el.closest('svg') || el.closest('[hidden]') || getComputedStyle(el).display === 'none') continue;
+    const px = Math.round(parseFloat(getComputedStyle(el).fontSize));
+    sizes[px] = (sizes[px] || 0) + chars;
+  }
+  const body = parseFloat(getComputedStyle(document.querySelector('main > p')).fontSize);
+  return {sizes, body};
+}"""
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_screen_type_is_sized_for_a_screen(browser, reports: Path, width: int) -> None:
+    """Body text 16 px, nothing under 14 px (tables, notes, grades, badges), on a desktop and on a phone:
+    the print sizes apply to print only."""
+    watched = Watched(browser, width)
+    for path in (reports / "ii-plan-2021-2023" / "ii-plan-2021-2023.html", reports / "overview" / "overview.html"):
+        found = watched.open(path).evaluate(TEXT_SIZES)
+        assert found["body"] >= 16, path.name
+        small = {px: n for px, n in found["sizes"].items() if int(px) < 14}
+        assert small == {}, (path.name, small)
+
+
+def test_front_page_sorts_unknown_dates_last_and_filters_single_policies(browser, reports: Path) -> None:
+    page = Watched(browser, DESKTOP).open(reports / "index.html")
+    for column in ("Issued", "Period"):
+        button = page.get_by_role("button", name=column, exact=True)
+        for _ in range(2):  # ascending, then descending: the rows without a date stay at the end
+            button.click()
+            keys = page.eval_on_selector_all(
+                "#briefings tbody tr", f"rows => rows.map(r => r.getAttribute('data-sort-{'year' if column == 'Issued' else 'end'}'))")
+            known = [k for k in keys if k]
+            assert keys[:len(known)] == known, (column, keys)
+    page.select_option("select[data-filter='level']", "municipal")
+    visible = page.eval_on_selector_all("#briefings tbody tr:not([hidden])", "rows => rows.map(r => r.getAttribute('data-level'))")
+    assert visible and all(levels == "municipal" for levels in visible), visible
+    assert "left out while filtering" in page.locator("#shown").inner_text()

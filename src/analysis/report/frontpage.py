@@ -78,9 +78,10 @@ class ListedBriefing:
     counts: dict[str, int] = field(default_factory=dict)  # targets by status, in STATUSES order
     strong: dict[str, int] = field(default_factory=dict)  # of those, met/partly/missed on strong evidence
     links: list[Link] = field(default_factory=list)
-    sort_year: str = ""
+    sort_year: str = ""  # empty when unknown: sorted last either way
     sort_end: str = ""
     sort_level: int = 9
+    rollup: bool = False  # a briefing of several policies (the portfolio, a topic): left out while filtering
 
     @property
     def targets(self) -> int:
@@ -126,6 +127,13 @@ def _period_key(end: int | None) -> str:
     return "to-2020" if end <= 2020 else "2021-2025" if end <= 2025 else "2026-on"
 
 
+def _span(policies: list[dict[str, Any]]) -> str:
+    """The periods of several policies as one span: '2015–2028, 36 policies'."""
+    years = [int(y) for p in policies for y in _YEAR.findall(str(p.get("period", "")))]
+    span = f"{min(years)}–{max(years)}, " if years else ""
+    return f"{span}{len(policies)} policies"
+
+
 def _read_facts(folder: Path) -> dict[str, Any]:
     return read_json_object(folder / FACTS)
 
@@ -154,9 +162,10 @@ def _listed(reports_dir: Path, bid: str, title: str, entry: dict[str, Any]) -> L
         ends.append(max(found) if found else None)
     row.periods = [key for key, _ in PERIODS if key in {_period_key(e) for e in ends}]
     row.period = (str(policies[0].get("period") or "no period stated") if len(policies) == 1
-                  else f"{len(policies)} policies" if policies else "")
+                  else _span(policies) if policies else "")
     known_ends = [e for e in ends if e is not None]
-    row.sort_end = str(max(known_ends)) if known_ends else "9999"
+    row.sort_end = str(max(known_ends)) if known_ends else ""
+    row.rollup = len(policies) > 1
     targets = [t for t in (facts.get("targets") or {}).values() if isinstance(t, dict)]
     statuses = Counter(str(t.get("status")) for t in targets)
     row.counts = {s: statuses[s] for s in STATUSES if statuses[s]}
@@ -242,7 +251,7 @@ def write_index(reports_dir: Path, briefings: Iterable[tuple[str, str]], manifes
         briefings=rows, built=len(built), as_of=_common(r.as_of for r in built),
         data_version=data_version, portfolio=portfolio(rows, reports_dir),
         filters=filters, script=script, style=style,
-        csp=f"default-src 'none'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; img-src 'self'; "
+        csp=f"default-src 'none'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; img-src 'self' data:; "
             "base-uri 'none'; form-action 'none'",
         package={"href": DATA_PACKAGE, "size": size_text(package.stat().st_size)} if package.exists() else None,
     )

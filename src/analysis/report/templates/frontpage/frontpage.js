@@ -16,7 +16,14 @@
     return text ? text.split("|") : [];
   }
 
+  function filtering() {
+    return selects.some(function (select) { return !!select.value; });
+  }
+
+  // A briefing of several policies (the portfolio, a topic) holds policies of every kind, so it would match
+  // every filter: while a filter is set, the list shows the single-policy briefings only, and says so.
   function matches(row) {
+    if (filtering() && row.getAttribute("data-rollup") === "true") { return false; }
     return selects.every(function (select) {
       return !select.value || values(row, select.getAttribute("data-filter")).indexOf(select.value) >= 0;
     });
@@ -29,7 +36,9 @@
       row.hidden = !keep;
       if (keep) { count += 1; }
     });
-    shown.textContent = "Showing " + count + " of " + rows.length + " briefing" + (rows.length === 1 ? "" : "s") + ".";
+    var rollups = rows.filter(function (row) { return row.getAttribute("data-rollup") === "true"; }).length;
+    shown.textContent = "Showing " + count + " of " + rows.length + " briefing" + (rows.length === 1 ? "" : "s") +
+      (filtering() && rollups ? " (the " + rollups + " briefings of several policies are left out while filtering)" : "") + ".";
   }
 
   function sortBy(th) {
@@ -41,6 +50,7 @@
     rows.sort(function (a, b) {
       var x = a.getAttribute("data-sort-" + key) || "";
       var y = b.getAttribute("data-sort-" + key) || "";
+      if (!x !== !y) { return x ? -1 : 1; }  // an unknown value (no issue date, no period) sorts last either way
       var order = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
       if (order === 0) {
         order = Number(a.getAttribute("data-order")) - Number(b.getAttribute("data-order"));
