@@ -286,3 +286,21 @@ def test_front_page_sorts_unknown_dates_last_and_filters_single_policies(browser
     visible = page.eval_on_selector_all("#briefings tbody tr:not([hidden])", "rows => rows.map(r => r.getAttribute('data-level'))")
     assert visible and all(levels == "municipal" for levels in visible), visible
     assert "left out while filtering" in page.locator("#shown").inner_text()
+
+
+def test_every_chart_mark_is_reachable_without_a_mouse(browser, reports: Path) -> None:
+    """What a mouse finds by hovering over a chart's marks is listed under the chart, one line per mark, in
+    a disclosure a keyboard opens (Tab to it, Enter)."""
+    page = Watched(browser, PHONE).open(reports / "ii-plan-2021-2023" / "ii-plan-2021-2023.html")
+    charts = page.locator("figure.chart")
+    assert charts.count() >= 2
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        tips = chart.evaluate("f => Array.from(f.querySelectorAll('svg [id] > title')).length")
+        items = chart.locator("details.chart-marks li").count()
+        assert tips and items == tips, (i, tips, items)
+    summary = charts.first.locator("details.chart-marks summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert charts.first.locator("details.chart-marks").evaluate("d => d.open")
+    assert "Status: met" in charts.first.locator("details.chart-marks").inner_text()

@@ -95,6 +95,8 @@ def test_front_page_says_what_the_tracker_covers_and_how_the_portfolio_stands(fr
     assert f"{met} met ({strong} on strong evidence) ({met / len(targets):.0%} of {len(targets)})" in " ".join(text.split())
     assert (f"Of the {len(targets)} targets in these briefings, {met} are met ({strong} on strong evidence)"
             in " ".join(text.split()))
+    missed = sum(1 for s in targets.values() if s == "missed")
+    assert f"{missed} missed" in " ".join(text.split())  # the verdicts are named even when none is missed
 
 
 def test_each_row_gives_issuer_level_year_period_and_targets_by_status(front) -> None:

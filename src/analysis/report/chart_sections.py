@@ -62,7 +62,8 @@ class BriefingCharts:
         tips = tooltips(fig)
         plt.close(fig)
         prefix = f"chart-{name}"
-        return Svg(inline_svg(_plain_font_families(buffer.getvalue()), prefix, title, tips), title, prefix, sources)
+        return Svg(inline_svg(_plain_font_families(buffer.getvalue()), prefix, title, tips), title, prefix, sources,
+                   [_in_words(t) for t in tips.values()])
 
     def timeline(self) -> Svg | Html:
         """One chart for a single policy (a lane per target); for more, charts of at most ``MAX_LANES``
@@ -135,6 +136,17 @@ class BriefingCharts:
                 f"{count_text(len(ids), 'numeric target')}" + (f" ({join_words(statuses)})" if statuses else "")
                 + ", each against its target and deadline.")
         return text, sources
+
+
+def _in_words(tip: str) -> str:
+    """A mark's tooltip as one line of the list under its chart: its lines joined; a bare figure named so."""
+    lines = [" ".join(line.split()) for line in tip.splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return f"Reported figure: {lines[0]}" if lines else ""
+    out = lines[0]
+    for line in lines[1:]:
+        out += (" " if out.endswith((".", ":")) else "; ") + line
+    return out
 
 
 def _run_title(ds: Dataset, ids: list[str]) -> str:

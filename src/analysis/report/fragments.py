@@ -45,17 +45,21 @@ class Svg:
     ``text/html``: Jupyter and the briefing template show the same figure, caption and tooltips.
     """
 
-    def __init__(self, svg: str, caption: str = "", name: str = "chart", sources: str = "") -> None:
+    def __init__(self, svg: str, caption: str = "", name: str = "chart", sources: str = "",
+                 details: list[str] | None = None) -> None:
         self.svg = svg
         self.caption = caption
         self.name = name
         self.sources = sources
+        self.details = details or []
+        """What each mark says in its tooltip, in drawing order: listed under the chart (collapsed), so that
+        a keyboard, a touch screen or a screen reader reaches what a mouse finds by hovering."""
 
     def html(self) -> str:
         # The frame scrolls sideways on a phone, where the chart keeps a legible size (briefing.css), so it
         # takes the keyboard focus too, named by the caption.
         return str(render("chart", svg=markup(self.svg), caption=self.caption, name=self.name,
-                          sources=markup(self.sources)))
+                          sources=markup(self.sources), details=self.details))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         from .typst import MIME, to_typst

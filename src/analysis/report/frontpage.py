@@ -107,6 +107,8 @@ def strip(counts: dict[str, int], width: float) -> list[dict[str, Any]]:
     total = sum(counts.values())
     out, x = [], 0.0
     for s, n in counts.items():
+        if not n:
+            continue  # named in the legend, nothing to draw
         w = width * n / total if total else 0
         out.append({"status": s, "x": round(x, 2), "width": round(w, 2), "colour": STRIP_COLOUR[s], "n": n})
         x += w
@@ -207,10 +209,12 @@ def portfolio(rows: list[ListedBriefing], reports_dir: Path) -> dict[str, Any]:
                 latest[tid] = (row.as_of, str(t.get("status")), t.get("strength") == "strong")
     counts = Counter(status for _, status, _ in latest.values())
     strong = dict(Counter(status for _, status, is_strong in latest.values() if is_strong))
-    ordered = {s: counts[s] for s in STATUSES if counts[s]}
-    total = sum(ordered.values())
+    # The verdicts are always named, none included: "0 missed" is news, an absent "missed" is a question.
+    total = sum(counts.values())
+    ordered = {s: counts[s] for s in STATUSES if counts[s] or (total and s in ("met", "partly", "missed"))}
     items = [{"status": s, "text": STATUS_TEXT[s], "n": n, "share": f"{n / total:.0%}",
-              "verb": STATUS_VERB[s][n != 1] + strong_text(s, strong), "strong": strong_text(s, strong)}
+              "verb": STATUS_VERB[s][n != 1] + (strong_text(s, strong) if n else ""),
+              "strong": strong_text(s, strong) if n else ""}
              for s, n in ordered.items()]
     return {"policies": len(policies), "first_year": min(years, default=None), "targets": total, "statuses": items,
             "bar": strip(ordered, 600)}
