@@ -160,3 +160,10 @@ def test_jupyter_nbconvert_makes_the_pdf(built, tmp_path: Path) -> None:
     subprocess.run([str(jupyter), "nbconvert", "--to", "briefing_pdf", str(notebook)], check=True,
                    capture_output=True, timeout=120)
     assert (tmp_path / "b.pdf").read_bytes() == built["pdf"]
+
+
+def test_nested_and_unknown_elements_add_no_stray_characters(tmp_path: Path) -> None:
+    html = ('<p><span class="unknown"><strong>a</strong> b</span>(c) <span lang="zh-Hans">工业</span>[d]'
+            '<em>e</em>.f</p>')
+    text = " ".join(pdf_text(typeset(html), tmp_path).split())
+    assert text == "a b(c) 工业[d]e.f"

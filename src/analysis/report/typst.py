@@ -137,12 +137,9 @@ class _Writer:
         return "".join(self.inline_one(c) for c in children)
 
     def inline_one(self, c: Node | str) -> str:
-        """One piece of running text. Each call ends with ';', so the text after it can never continue it
-        (a '(' or '[' right after '#text(...)[...]' would otherwise be read as more arguments)."""
-        out = self._inline_one(c)
-        return out + ";" if out.startswith("#") and not out.endswith("\n") else out
-
-    def _inline_one(self, c: Node | str) -> str:
+        """One piece of running text. Each function call it writes ends with ';', so the text after it can
+        never continue it (a '(' or '[' right after '#text(...)[...]' would otherwise be read as more
+        arguments); what it passes through (an element it does not know) is left as it is."""
         if isinstance(c, str):
             return escape(_SPACE.sub(" ", c))
         tag, cls = c.tag, c.classes
@@ -150,39 +147,39 @@ class _Writer:
         if tag in ("svg", "style", "script", "title"):
             return ""
         if tag in ("strong", "b"):
-            return f"#strong[{inner}]"
+            return f"#strong[{inner}];"
         if tag in ("em", "i"):
-            return f"#emph[{inner}]"
+            return f"#emph[{inner}];"
         if tag == "br":
-            return "#linebreak()"
+            return "#linebreak();"
         if tag == "code":
-            return f"#raw({string(c.text())})"
+            return f"#raw({string(c.text())});"
         if tag == "a" and "anchor-link" in cls:
             return ""  # the pilcrow nbconvert adds to headings, for a browser
         if tag == "a":
             href = c.attrs.get("href", "")
             if href.startswith("#"):
-                return f"#link(<{label_name(href[1:])}>)[{inner}]"
+                return f"#link(<{label_name(href[1:])}>)[{inner}];"
             if href.startswith(("http://", "https://", "mailto:")):
                 # On paper a link cannot be clicked: a source's address is printed after its title.
-                return f"#{'srclink' if self.in_sources else 'link'}({string(href)})[{inner}]"
+                return f"#{'srclink' if self.in_sources else 'link'}({string(href)})[{inner}];"
             if href.startswith("../") and href.endswith(".html"):  # another briefing: its PDF, beside this one
-                return f"#link({string(href[:-5] + '.pdf')})[{inner}]"
+                return f"#link({string(href[:-5] + '.pdf')})[{inner}];"
             return inner
         if tag == "span" and "status" in cls:
             kind = next((k[7:] for k in cls if k.startswith("status-")), "")
             # In a table cell the badge wraps inside its column; in running text it stays on one line.
-            return f"#{'cellbadge' if self.in_cell else 'badge'}({string(kind)})[{inner}]"
+            return f"#{'cellbadge' if self.in_cell else 'badge'}({string(kind)})[{inner}];"
         if tag == "span" and "grade" in cls:
             kind = next((k[6:] for k in cls if k.startswith("grade-")), "")
-            return f"#grade({string(kind)})[{inner}]"
+            return f"#grade({string(kind)})[{inner}];"
         if tag == "span" and "change-label" in cls:
-            return f"#strong[{inner}]"
+            return f"#strong[{inner}];"
         if c.attrs.get("lang", "").startswith("zh"):
-            return f'#text(lang: "zh", region: "cn")[{inner}]'
+            return f'#text(lang: "zh", region: "cn")[{inner}];'
         if any(k in FUNCTIONS for k in cls) and tag in ("span", "div", "p"):
             name = FUNCTIONS[next(k for k in cls if k in FUNCTIONS)]
-            return f"#{name}[{inner}]"
+            return f"#{name}[{inner}];"
         if tag in BLOCKS:
             return self.block(c)
         return inner
