@@ -35,7 +35,7 @@ from .text import STATUS_TEXT
 
 FINDINGS = "findings"
 FORMAT = 1
-BESIDE_TARGETS = frozenset({"targets", "timeline", "progress", "lineage", "targets-by-year-and-status"})
+BESIDE_TARGETS = frozenset({"targets", "timeline", "progress", "lineage", "status-by-policy"})
 BESIDE_MONEY = frozenset({"money", "money-by-period"})
 NOT_AFTER = frozenset({"sources"})
 """Nothing is placed after the Sources list: what it cites would not be listed."""

@@ -8,7 +8,7 @@ the comparison with the confirmed facts are ``analysis.report.commentary``.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from .commentary import FINDINGS, Block, Commentary, State, depends_on, read_commentary, state_of
@@ -74,8 +74,9 @@ class BriefingCommentary:
     def commentary_facts(self) -> dict[str, Any]:
         """The facts the commentary depends on, as the confirmation records them."""
         assert self.remarks is not None
-        return depends_on(self.remarks, {**self.facts, "counts": self.counts()})
+        return depends_on(self.remarks, {**self.facts, "counts": self.counts})
 
+    @cached_property
     def counts(self) -> dict[str, int]:
         """How many targets have each status, how many are numeric and past their deadline, how many verdicts
         (met, partly, missed, disputed) rest on strong, fair and weak evidence, how many policies."""
@@ -147,7 +148,7 @@ class BriefingCommentary:
     def _placeholder(self, kind: str, arg: str) -> str:
         """The live text of one placeholder, as HTML."""
         if kind == "count":
-            return esc(f"{self.counts().get(arg, 0):,}")
+            return esc(f"{self.counts.get(arg, 0):,}")
         if kind == "amount":
             rows = self.investments[self.investments["id"] == arg]
             if rows.empty:

@@ -3,8 +3,8 @@
 Page 1 is the portfolio at a glance (the key figures, then the policies with the most open promises); then
 status by policy and every target in one table (each policy, linked to its own briefing where the evidence
 is, heads its targets with their count by status), money by period, and the reported results grouped by
-measure (one row per measure, its latest figure). ``by_year`` counts targets by deadline year and status.
-Per-target detail (what is known, progress charts, lineage, searches) lives in the policy briefings.
+measure (one row per measure, its latest figure). Per-target detail (what is known, progress charts,
+lineage, searches) lives in the policy briefings.
 """
 
 from __future__ import annotations
@@ -72,20 +72,6 @@ def all_targets(b: Briefing) -> Html:
              "strength": r["strength"] if isinstance(r["strength"], str) and r["status"] in SETTLED else ""}
             for _, r in mine.iterrows()]})
     return render("all_targets", groups=groups)
-
-
-def by_year(b: Briefing) -> Html:
-    """A table: one row per deadline year, one column per status, with totals."""
-    t = b.targets
-    years = t["deadline"].dt.year.astype("Int64").astype("string").fillna("no date")
-    counts = t.assign(year=years).groupby(["year", "status"], observed=False).size().unstack(fill_value=0)
-    statuses = [s for s in STATUSES if s in counts.columns and counts[s].sum()]
-    labels = [STATUS_TEXT[s] for s in statuses]
-    rows = [(year, [(label, int(row[s])) for label, s in zip(labels, statuses, strict=True)], int(row.sum()))
-            for year, row in counts.iterrows() if row.sum()]
-    totals = [(label, int(counts[s].sum())) for label, s in zip(labels, statuses, strict=True)]
-    return render("by_year", header=["Due", *labels, "targets"], rows=rows, totals=totals,
-                  total=int(counts.values.sum()))
 
 
 def money_by_period(b: Briefing) -> Html:

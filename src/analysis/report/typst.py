@@ -36,7 +36,7 @@ COLUMNS = {
 TWO_COLUMNS = frozenset({"all-targets"})
 FUNCTIONS = {
     # An element of class C printed as #C-function[...]: the functions of templates/briefing/briefing.typ.
-    "note": "note", "printed": "printed", "key-figures": "keyfigures", "kf": "kf", "kf-n": "kfn", "kf-l": "kfl",
+    "note": "note", "printed": "printed",
     "commentary": "commentary", "findings": "findings", "commentary-note": "draftnote",
     "commentary-label": "note", "since-group": "sincegroup", "table-caption": "tablecaption",
     "chart-sources": "note", "strength": "note", "trend": "note", "analyst": "analyst", "stale": "stalenote",
