@@ -6,6 +6,7 @@ as_of = "2026-11-29"  # the date the status of each target is computed for (YYYY
 language = "en"  # policy names in "en", "zh" or "both"
 due_window_months = 12  # a target is "due soon" when its deadline is within this many months
 compare_to = None  # a facts.json (or its folder) to compare with; None: the last edition, else the last build
+base_url = ""  # the published site's address (https://.../): the citation names the page there; "": unpublished
 context = None  # set by the build: where the data and the saved files are; None: data/, nothing saved
 
 # %%

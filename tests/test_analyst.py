@@ -67,5 +67,5 @@ def test_a_briefing_of_everything_renders_from_the_edited_copy(edited: Path, tmp
     for chart in (b.timeline(), b.investments_chart(), b.progress_chart()):
         assert chart._repr_mimebundle_()
     html = "".join(str(s) for s in sections) + str(b.sources())
-    assert "Build test platforms." in html and b.facts["targets"]["test-analyst-target"]["goal"] == "≥ 40 platforms"
+    assert "Build test platforms." in html and b.facts["targets"]["test-analyst-target"]["goal"] == "at least 40 platforms"
     assert b.facts["targets"]["test-analyst-target"]["latest"] == "20 platforms (2024-12)"

@@ -132,10 +132,13 @@ def test_a_briefing_can_be_cited_and_followed_up_on_paper(built) -> None:
 
     version = slice_version(read_text_rows(built["data"]), [ID])  # the version of the rows it reads
     page = (built["reports"] / ID / f"{ID}.html").read_text(encoding="utf-8")
-    assert '<h2 id="cite">Cite this briefing</h2>' in page and f"data version {version}" in page
+    release, rows = version.split("+")  # the package's release, then the hash of this briefing's rows
+    assert '<h2 id="cite">Cite this briefing</h2>' in page and f"data version {release}, rows {rows}" in page
+    assert "Industrial Internet Policy Tracker. (2026, November 23)." in page  # APA: author, date, title
+    assert "@misc{iipt-" in page and '"type": "report"' in page  # BibTeX and CSL-JSON beside it
     pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(built["reports"] / ID / f"{ID}.pdf").pages)
     text = pdf[pdf.rindex("Sources"):]
-    assert "Cite this briefing" in pdf and version in pdf
+    assert "Cite this briefing" in pdf and rows in pdf
     assert "https://" in text or "http://" in text  # the source list prints addresses on paper
 
 
@@ -176,7 +179,7 @@ def test_first_build_spends_no_space_on_there_being_no_earlier_briefing(built) -
     out = built["reports"] / ID
     facts = json.loads((out / "facts.json").read_text(encoding="utf-8"))
     assert facts["baseline"] is None and facts["as_of"] == "2026-11-23"
-    assert facts["targets"]["ii-plan-2018-2020-cloud-enterprises"]["goal"] == "≥ 300k enterprises"
+    assert facts["targets"]["ii-plan-2018-2020-cloud-enterprises"]["goal"] == "at least 300,000 enterprises"
     text = _pdf_text(out / f"{ID}.pdf")
     # Page 1 leads with the key figures; a first briefing has nothing to compare with and says nothing of it.
     assert "Since" not in text.split("Timeline")[1] and "first briefing" not in text
@@ -192,13 +195,13 @@ def test_revised_target_shows_old_and_new_values_in_the_pdf(built) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(rf"built    {ID} in \d+\.\d s \(target ii-plan-2018-2020-cloud-enterprises changed\)", result.stdout), result.stdout
     pdf = _pdf_text(built["reports"] / ID / f"{ID}.pdf")
-    assert "Since 2026-11-23" in pdf and "goal was ≥ 300k enterprises, now ≥ 350k enterprises" in pdf, pdf[:1500]
+    assert "Since 2026-11-23" in pdf and "goal was at least 300,000 enterprises, now at least 350,000 enterprises" in pdf, pdf[:1500]
     facts = json.loads((built["reports"] / ID / "facts.json").read_text(encoding="utf-8"))
-    assert facts["baseline"]["targets"]["ii-plan-2018-2020-cloud-enterprises"]["goal"] == "≥ 300k enterprises"
+    assert facts["baseline"]["targets"]["ii-plan-2018-2020-cloud-enterprises"]["goal"] == "at least 300,000 enterprises"
     # A forced rebuild with the same facts still reports the change, not "nothing changed".
     again = run_build(*built["args"], "--force")
     assert again.returncode == 0
-    assert "now ≥ 350k enterprises" in _pdf_text(built["reports"] / ID / f"{ID}.pdf")
+    assert "now at least 350,000 enterprises" in _pdf_text(built["reports"] / ID / f"{ID}.pdf")
 
 
 def test_failing_notebook_keeps_previous_outputs(built) -> None:
@@ -291,10 +294,18 @@ def test_the_data_behind_a_briefing_downloads_as_csv_and_excel(built) -> None:
     row = targets.set_index("id").loc["ii-plan-2018-2020-cloud-enterprises"]
     assert row["target_value"] == curated.at[row.name, "target_value"]  # the number, in its unit
     assert row["status"] == facts["targets"][row.name]["status"]
+    assert set(targets["status_as_of"]) == {facts["as_of"]} and set(targets["data_version"]) == {facts["data_version"]}
+    plain = pd.read_csv(out / f"{ID}.csv", encoding="utf-8-sig", dtype=str)
+    assert not plain["target_value"].dropna().str.endswith(".0").any()  # a count reads 30, not 30.0
+    decided = targets.dropna(subset=["deciding_outcome_id"])
+    assert len(decided) and decided["deciding_figure"].notna().all() and decided["deciding_source_id"].notna().all()
     book = pd.read_excel(out / f"{ID}.xlsx", sheet_name=None)
-    assert list(book) == ["targets", "money", "sources", "searches"]
-    assert book["targets"]["target_value"].dtype.kind == "f"  # numbers stay numbers
-    assert set(book["sources"]["id"]) >= set(targets["source_id"])
+    assert list(book) == ["about", "targets", "money", "sources", "searches"]
+    about = dict(zip(book["about"].iloc[:, 0], book["about"].iloc[:, 1], strict=True))
+    assert about["Status as of"] == facts["as_of"] and about["Data version"] == facts["data_version"]
+    assert "targets: deciding_as_printed" in about  # each column explained
+    assert book["targets"]["Goal"].dtype.kind in "if"  # numbers stay numbers, under a heading in words
+    assert set(book["sources"]["Row id"]) >= set(targets["source_id"]) | set(decided["deciding_source_id"])
     assert any("工业" in str(v) for v in targets["as_printed"]) or any("万" in str(v) for v in targets["as_printed"])
 
 

@@ -37,16 +37,20 @@ def everything() -> Briefing:
     return Briefing(title="t", policies="all", as_of=AS_OF, data_dir=FIXTURE_DATA)
 
 
-def _svgs(html: str) -> list[ET.Element]:
-    return [ET.fromstring(m) for m in re.findall(r"<svg\b.*?</svg>", html, re.S)]
+def _svgs(html: str, phone: bool = False) -> list[ET.Element]:
+    """The charts drawn for paper and a desktop (with ``phone``, also those drawn for a narrow screen)."""
+    found = [ET.fromstring(m) for m in re.findall(r"<svg\b.*?</svg>", html, re.S)]
+    return [s for s in found if phone or not s.get("id", "").endswith("-phone")]
 
 
 def test_charts_are_inline_svg_with_text_a_name_and_a_caption(one: Briefing) -> None:
     html = one.timeline()._repr_mimebundle_()["text/html"]
     assert "<img" not in html and "data:image" not in html
-    assert html.startswith('<figure class="chart"><div class="chart-frame" tabindex="0" role="group" '
-                           'aria-labelledby="chart-timeline-caption"><svg') and "<figcaption" in html
+    assert html.startswith('<figure class="chart"><div class="chart-frame has-phone"><svg') and "<figcaption" in html
     (svg,) = _svgs(html)
+    (phone,) = [s for s in _svgs(html, phone=True) if s.get("id") == "chart-timeline-phone"]
+    assert phone.get("aria-labelledby") == "chart-timeline-phone-title chart-timeline-caption"
+    assert float(phone.get("width", "0pt")[:-2]) < float(svg.get("width", "0pt")[:-2]) * 0.7  # drawn narrower
     assert svg.get("role") == "img"
     title_id, caption_id = svg.get("aria-labelledby", "").split()
     assert svg.find(f"{NS}title").get("id") == title_id  # the chart's name, first child

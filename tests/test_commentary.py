@@ -236,7 +236,7 @@ def test_commentary_and_extra_cells_render_where_they_were_placed(project: Proje
     # The comment after the targets: its citation is numbered and listed under Sources.
     targets = _between(html, 'id="Targets"', 'id="Lineage"')
     aside = targets[targets.index('class="commentary"'):]
-    number = re.search(r'The plan\'s own text <a class="cite" href="#source-(\d+)">\[\d+\]</a> sets the goal ≥ 300k '
+    number = re.search(r'The plan\'s own text <a class="cite" href="#source-(\d+)">\[\d+\]</a> sets the goal at least 300,000 '
                        r"enterprises", aside)
     assert number, aside[:600]
     sources = html[html.index('id="Sources"'):]

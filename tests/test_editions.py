@@ -84,7 +84,7 @@ def test_publish_makes_edition_1_and_the_pdf_says_so(project: Project) -> None:
     assert record["edition"] == 1 and record["published"] == "2026-11-24" and record["as_of"] == "2026-11-23"
     assert record["data_version"] == json.loads(facts_before)["data_version"]
     kept = json.loads((folder / "facts.json").read_text(encoding="utf-8"))
-    assert kept["targets"][TARGET]["goal"] == "≥ 300k enterprises"
+    assert kept["targets"][TARGET]["goal"] == "at least 300,000 enterprises"
     # The PDF kept is the one that says it is edition 1, and is the current build's PDF.
     sent = pdf_text(folder / f"{ID}.pdf")
     assert "Edition 1, published 2026-11-24" in sent and "Draft" not in sent
@@ -118,7 +118,7 @@ def test_a_change_is_shown_since_edition_1_and_survives_a_second_build(project: 
         text = project.pdf()
         assert "Draft after edition 1 (published 2026-11-24)" in text
         assert "Since edition 1 of 2026-11-24" in text
-        assert "goal was ≥ 300k enterprises, now ≥ 350k enterprises" in text
+        assert "goal was at least 300,000 enterprises, now at least 350,000 enterprises" in text
 
 
 def test_publish_again_gives_edition_2_and_since_moves_on(project: Project) -> None:
@@ -127,16 +127,16 @@ def test_publish_again_gives_edition_2_and_since_moves_on(project: Project) -> N
     sent = pdf_text(project.editions / "2" / f"{ID}.pdf")
     # Edition 2 tells its readers what changed since edition 1, the copy they had.
     assert "Edition 2, published 2026-12-01" in sent and "Since edition 1 of 2026-11-24" in sent
-    assert "now ≥ 350k enterprises" in sent
+    assert "now at least 350,000 enterprises" in sent
     # The next draft compares with edition 2.
     set_goal(project.data, "350000", "400000")
     project.build()
     text = project.pdf()
     assert "Draft after edition 2 (published 2026-12-01)" in text and "Since edition 2 of 2026-12-01" in text
-    assert "goal was ≥ 350k enterprises, now ≥ 400k enterprises" in text and "goal was ≥ 300k" not in text
+    assert "goal was at least 350,000 enterprises, now at least 400,000 enterprises" in text and "goal was at least 300,000" not in text
     # analysis diff reads editions as it reads builds.
     diff = run("diff", str(project.editions / "1"), str(project.editions / "2"))
-    assert diff.returncode == 0 and "goal was ≥ 300k enterprises, now ≥ 350k enterprises" in diff.stdout
+    assert diff.returncode == 0 and "goal was at least 300,000 enterprises, now at least 350,000 enterprises" in diff.stdout
 
 
 def test_failed_briefing_is_refused(project: Project) -> None:

@@ -124,7 +124,8 @@ def test_no_script_or_event_attribute_reaches_the_html(hostile) -> None:
     # What ordinary notebook outputs render (a DataFrame, Markdown) is allowed; live script is not.
     allowed = {"html", "head", "meta", "title", "style", "body", "header", "p", "h1", "h2", "h3", "dl", "div",
                "dt", "dd", "nav", "ol", "ul", "li", "a", "main", "section", "em", "strong", "span", "table", "thead",
-               "tbody", "tr", "th", "td", "figure", "img", "br", "footer", "code", "figcaption", "link", "details", "summary", *SVG_TAGS}
+               "tbody", "tr", "th", "td", "figure", "img", "br", "footer", "code", "figcaption", "link", "details", "summary",
+               "caption", "pre", *SVG_TAGS}
     assert names <= allowed, names - allowed
     links = [dict(attrs) for tag, attrs in parsed.tags if tag == "link"]  # the page's icon, a data: URI, only
     assert all(link.get("rel") == "icon" and link.get("href", "").startswith("data:image/svg+xml,") for link in links)

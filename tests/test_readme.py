@@ -86,12 +86,12 @@ def test_readme_walkthrough_runs_word_for_word() -> None:
         assert "1 printed figures found in 1 archive snapshot(s)" in out
         # step 5: built twice, and the change is reported
         assert out.count("built    example in") == 2
-        assert "goal was ≥ 40 platforms, now ≥ 45 platforms" in out
+        assert "goal was at least 40 platforms, now at least 45 platforms" in out
         pdf = subprocess.run(["pdftotext", f"{scratch}/reports/example/example.pdf", "-"], capture_output=True,
                              text=True, timeout=60)
         if pdf.returncode == 0:
             assert "Since 2026-11-23" in pdf.stdout
-            assert "now ≥ 45 platforms" in " ".join(pdf.stdout.split())
+            assert "now at least 45 platforms" in " ".join(pdf.stdout.split())
     finally:
         subprocess.run(["rm", "-rf", scratch], check=False)
     assert _contents() == before, "the walkthrough touched data/ or reports/briefings.yml"

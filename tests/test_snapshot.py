@@ -27,7 +27,7 @@ def facts() -> dict:
 def test_snapshot_holds_what_the_reader_saw(facts: dict) -> None:
     target = facts["targets"]["ii-plan-2021-2023-productivity"]
     assert {k: target[k] for k in ("policy", "goal", "deadline", "evidence", "as_printed")} == {
-        "policy": PLAN, "goal": "≥ 20 % increase", "deadline": "2023", "evidence": None, "as_printed": "20%以上"}
+        "policy": PLAN, "goal": "at least a 20% increase", "deadline": "2023", "evidence": None, "as_printed": "20%以上"}
     assert target["status"] in ("not-found", "overdue", "met", "missed", "claimed")
     met = next(t for t in facts["targets"].values() if t["status"] == "met")
     assert met["evidence"] and "(" in met["evidence"]  # the deciding figure with its unit and date
@@ -45,7 +45,7 @@ def test_identical_snapshots_have_no_changes(facts: dict) -> None:
 
 def test_added_removed_and_revised(facts: dict) -> None:
     new = copy.deepcopy(facts)
-    new["targets"]["ii-plan-2021-2023-productivity"]["goal"] = "≥ 25 % increase"
+    new["targets"]["ii-plan-2021-2023-productivity"]["goal"] = "at least a 25% increase"
     removed = new["targets"].pop("ii-plan-2021-2023-5g-factories")
     new["targets"]["a-new-target"] = dict(removed, description="A target added since")
     new["investments"]["a-new-amount"] = {"description": "New money", "amount": "CNY 1 billion", "as_printed": None,
@@ -58,9 +58,9 @@ def test_added_removed_and_revised(facts: dict) -> None:
         ("added", "investments", "a-new-amount"),
     ]
     revised = result.of("revised")[0]
-    assert (revised.field, revised.old, revised.new) == ("goal", "≥ 20 % increase", "≥ 25 % increase")
+    assert (revised.field, revised.old, revised.new) == ("goal", "at least a 20% increase", "at least a 25% increase")
     text = as_text(result)
-    assert "goal was ≥ 20 % increase, now ≥ 25 % increase" in text
+    assert "goal was at least a 20% increase, now at least a 25% increase" in text
     assert "New targets (1):\n  a-new-target  A target added since" in text
     assert "No longer in the data (1):\n  ii-plan-2021-2023-5g-factories" in text
 
@@ -98,7 +98,7 @@ def test_rebuild_with_the_same_facts_keeps_the_earlier_baseline(facts: dict) -> 
 def test_since_section_names_old_and_new_values(tmp_path: Path, facts: dict) -> None:
     old = copy.deepcopy(facts)
     old["as_of"] = "2026-06-30"
-    old["targets"]["ii-plan-2021-2023-productivity"]["goal"] = "≥ 15 % increase"
+    old["targets"]["ii-plan-2021-2023-productivity"]["goal"] = "at least a 15% increase"
     old["targets"]["ii-plan-2021-2023-productivity"]["status"] = "upcoming"
     (tmp_path / "old.json").write_bytes(dumps(old))
     b = Briefing(data_dir=FIXTURE_DATA, title="t", policies=[PLAN], as_of="2026-11-23", compare_to=tmp_path / "old.json",
@@ -108,7 +108,7 @@ def test_since_section_names_old_and_new_values(tmp_path: Path, facts: dict) -> 
     b.sources()
     b.save()
     assert '<h2 id="since">Since 2026-06-30</h2>' in html
-    assert "goal was ≥ 15 % increase, now ≥ 20 % increase" in html
+    assert "goal was at least a 15% increase, now at least a 20% increase" in html
     assert "status-upcoming'>upcoming</span> → <span class='status status-overdue'>overdue" in html
     written = json.loads((tmp_path / "new" / "facts.json").read_text(encoding="utf-8"))
     assert written["baseline"]["as_of"] == "2026-06-30" and written["targets"] == facts["targets"]

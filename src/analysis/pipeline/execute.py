@@ -187,7 +187,8 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     lap("run")
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["briefing"] = {"id": b.id, "title": params.get("title") or b.id, "as_of": params["as_of"],
-                               "data_version": job.data_version, "edition": _edition_line(work / FACTS, editions_dir)}
+                               "data_version": job.data_version, "edition": _edition_line(work / FACTS, editions_dir),
+                               "base_url": str(params.get("base_url") or "")}
     # The executed notebook names where its files end up, not the temporary folder they were made in.
     final = str((job.reports_dir / b.id).resolve())
     executed.write_text(nbformat.writes(nb).replace(str(work), final), encoding="utf-8")

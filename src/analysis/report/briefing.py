@@ -100,7 +100,6 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
         self.status = target_status(self.ds, self.as_of, due_window_months, found=self.assessments)
         self.analyst_views = analyst_views(self.ds, self.as_of, self.assessments, due_window_months)
         """Each target's latest analyst's assessment (``analysis.status.AnalystView``), beside the computed status."""
-        """The same, flattened: the downloads' and the charts' table."""
         # The version it cites covers exactly the rows it reads (analysis.data.reads), as the build hashes them.
         self.data_version = ctx.data_version or slice_version(read_text_rows(folder),
                                                                  None if policies in ("all", None) else selected)
@@ -147,8 +146,9 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
         ordered = dict(sorted(self.citations.all_numbers().items(), key=lambda kv: kv[1]))
         write_atomic(numbers, (json.dumps({"format": 1, "sources": ordered}, indent=1) + "\n").encode("utf-8"))
         frames = tables(self.targets, self.investments, self.ds.sources, self.ds.policies, self.ds.checks,
-                        self.analyst_views)
-        return [facts, numbers, *write_downloads(frames, target, document_date(self.as_of.isoformat()))]
+                        self.analyst_views, outcomes=self.ds.outcomes, page_sources=list(self.citations.numbers))
+        return [facts, numbers, *write_downloads(frames, target, document_date(self.as_of.isoformat()), {
+            "title": self.title, "status_as_of": self.as_of.isoformat(), "data_version": self.data_version})]
 
     def _baseline(self, compare_to: Path | str | None, previous_facts: Path | str | None,
                   editions_dir: Path | str | None) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
+from .chart_layout import PAGE, PHONE, ChartLayout
 from .fragments import Svg, render
 from .text import STATUS_TEXT, Html, count_text, join_words
 
@@ -39,9 +40,10 @@ class BriefingCharts:
 
     # Also from Briefing: row_sources(table, row_id, source_id).
 
-    def _show(self, fig: Figure, name: str, title: str, sources: str = "") -> Svg:
+    def _show(self, fig: Figure, name: str, title: str, sources: str = "", phone: Figure | None = None) -> Svg:
         """The figure as inline SVG (saved as files too where the build asks), captioned by its ``title``
-        sentence and, where given, the citation marks of its ``sources``."""
+        sentence and, where given, the citation marks of its ``sources``; ``phone``, the same marks drawn
+        for a narrow screen, is shown there instead (the saved files and the PDF keep ``fig``)."""
         import io
         from pathlib import Path
 
@@ -49,7 +51,7 @@ class BriefingCharts:
         import matplotlib.pyplot as plt
 
         from .style import chart_key, house_style, save_chart
-        from .svg import inline_svg, tooltips
+        from .svg import inline_svg, mark_rows, tooltips
 
         buffer = io.StringIO()
         # Inline charts keep their text as text: selectable in the page and the PDF, read by screen readers,
@@ -59,11 +61,19 @@ class BriefingCharts:
         if self.charts_dir is not None:
             save_chart(fig, Path(str(self.charts_dir)), name, key=chart_key(buffer.getvalue()),
                         reuse=self.previous_charts)
-        tips = tooltips(fig)
+        tips, rows = tooltips(fig), mark_rows(fig)
         plt.close(fig)
         prefix = f"chart-{name}"
+        narrow = ""
+        if phone is not None:
+            small = io.StringIO()
+            with house_style(), matplotlib.rc_context({"svg.fonttype": "none"}):
+                phone.savefig(small, format="svg", metadata={"Date": None})
+            narrow = inline_svg(_plain_font_families(small.getvalue()), f"{prefix}-phone", title, tooltips(phone),
+                                caption=f"{prefix}-caption")
+            plt.close(phone)
         return Svg(inline_svg(_plain_font_families(buffer.getvalue()), prefix, title, tips), title, prefix, sources,
-                   [_in_words(t) for t in tips.values()])
+                   rows, narrow)
 
     def timeline(self) -> Svg | Html:
         """One chart for a single policy (a lane per target); for more, charts of at most ``MAX_LANES``
@@ -71,19 +81,21 @@ class BriefingCharts:
         from . import timeline as tl
 
         if len(self.policy_ids) == 1:
-            fig = tl.timeline(self.ds, self.status, self.as_of, policies=self.policy_ids,
-                              language=self.language, per_target=True)  # type: ignore[arg-type]
+            def draw(layout: ChartLayout) -> Figure:
+                return tl.timeline(self.ds, self.status, self.as_of, policies=self.policy_ids,
+                                   language=self.language, per_target=True, layout=layout)  # type: ignore[arg-type]
+
             text = tl.summary(self.ds, self.status, self.policy_ids)
-            return self._show(fig, "timeline", text)
+            return self._show(draw(PAGE), "timeline", text, phone=draw(PHONE))
         pol = self.ds.policies[self.ds.policies["id"].isin(self.policy_ids)]
         runs = tl.groups(pol.sort_values(["issued", "id"], na_position="last"), self.language)
         shown = []
         for k, ids in enumerate(runs, 1):
             part = f" (part {k} of {len(runs)})" if len(runs) > 1 else ""
-            fig = tl.timeline(self.ds, self.status, self.as_of, policies=ids, language=self.language,  # type: ignore[arg-type]
-                              title=_run_title(self.ds, ids) + part)
+            figs = [tl.timeline(self.ds, self.status, self.as_of, policies=ids, language=self.language,  # type: ignore[arg-type]
+                                title=_run_title(self.ds, ids) + part, layout=layout) for layout in (PAGE, PHONE)]
             text = tl.summary(self.ds, self.status, ids)
-            shown.append(self._show(fig, "timeline" if len(runs) == 1 else f"timeline-{k}", text))
+            shown.append(self._show(figs[0], "timeline" if len(runs) == 1 else f"timeline-{k}", text, phone=figs[1]))
         if len(shown) == 1:
             return shown[0]
         return Html("".join(s.html() for s in shown))
@@ -95,13 +107,13 @@ class BriefingCharts:
         if amounts.empty:
             return render("note", words="No amount of money is stated for these policies; the table below lists "
                           "what is known." if len(self.investments) else "No money is recorded for these policies.")
-        fig = charts.investments(self.ds, policies=None if len(self.policy_ids) == len(self.ds.policies)
-                                 else self.policy_ids)
+        figs = [charts.investments(self.ds, policies=None if len(self.policy_ids) == len(self.ds.policies)
+                                   else self.policy_ids, layout=layout) for layout in (charts.PAGE, charts.PHONE)]
         cny = amounts[amounts["currency"] == "CNY"]
         text = (f"Bar chart of {count_text(len(cny), 'amount')} of money in CNY on a log scale, beside the period "
                 f"each covers" + (f"; {len(amounts) - len(cny)} in other currencies not drawn." if len(cny) < len(amounts)
                                    else "."))
-        return self._show(fig, "investments", text)
+        return self._show(figs[0], "investments", text, phone=figs[1])
 
     def progress_chart(self) -> Svg | Html:
         """Reported figures against their targets, with the sources of the figures drawn, cited by number."""
@@ -115,11 +127,12 @@ class BriefingCharts:
         shown = []
         for k, ids in enumerate(runs, 1):
             part = f" (part {k} of {len(runs)})" if len(runs) > 1 else ""
-            fig = charts.progress(self.ds, self.status, policies=self.policy_ids, targets=ids,
-                                  title=f"Reported progress against {count_text(len(ids), 'numeric target')}{part}")
+            figs = [charts.progress(self.ds, self.status, policies=self.policy_ids, targets=ids, layout=layout,
+                                    title=f"Reported progress against {count_text(len(ids), 'numeric target')}{part}")
+                    for layout in (charts.PAGE, charts.PHONE)]
             text, sources = self._progress_caption(linked, ids)
             marks = " ".join(self.citations.cite(s) for s in sources)  # markup of our own
-            shown.append(self._show(fig, "progress" if len(runs) == 1 else f"progress-{k}", text, marks))
+            shown.append(self._show(figs[0], "progress" if len(runs) == 1 else f"progress-{k}", text, marks, figs[1]))
         return shown[0] if len(shown) == 1 else Html("".join(s.html() for s in shown))
 
     def _progress_caption(self, linked: pd.DataFrame, ids: list[str]) -> tuple[str, list[str]]:
@@ -136,17 +149,6 @@ class BriefingCharts:
                 f"{count_text(len(ids), 'numeric target')}" + (f" ({join_words(statuses)})" if statuses else "")
                 + ", each against its target and deadline.")
         return text, sources
-
-
-def _in_words(tip: str) -> str:
-    """A mark's tooltip as one line of the list under its chart: its lines joined; a bare figure named so."""
-    lines = [" ".join(line.split()) for line in tip.splitlines() if line.strip()]
-    if len(lines) <= 1:
-        return f"Reported figure: {lines[0]}" if lines else ""
-    out = lines[0]
-    for line in lines[1:]:
-        out += (" " if out.endswith((".", ":")) else "; ") + line
-    return out
 
 
 def _run_title(ds: Dataset, ids: list[str]) -> str:

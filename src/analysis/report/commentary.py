@@ -42,7 +42,7 @@ NOT_AFTER = frozenset({"sources"})
 
 TARGET_PLACEHOLDERS = {
     "target": "the target's description",
-    "goal": "its goal, as the targets table shows it ('≥ 30 factories')",
+    "goal": "its goal, as the targets table shows it ('at least 30 factories')",
     "deadline": "its deadline",
     "status": "its computed status, with the strength of the evidence ('met, on strong evidence')",
     "evidence": "the figure that decided its status, with its date and source",

@@ -49,7 +49,9 @@ def _partial(value: Any, precision: Any) -> str:
 
 TARGET_COLUMNS = (
     "id", "policy_id", "policy", "target", "metric", "comparator", "target_value", "target_max", "unit", "deadline",
-    "status", "strength", "deciding_value", "deciding_qualifier", "deciding_outcome_id", "deciding_match",
+    "status", "strength", "deciding_figure", "deciding_date", "deciding_as_printed", "deciding_source_id",
+    "deciding_source_url", "latest_figure", "latest_as_printed", "latest_source_id", "deciding_value",
+    "deciding_qualifier", "deciding_outcome_id", "deciding_match",
     "share_of_goal", "disagreeing_outcome_ids", "latest_value", "latest_qualifier", "latest_refers_to",
     "latest_outcome_id", "latest_share_of_goal", "claim_outcome_id", "restated_by", "projected_value",
     "projected_rate", "projection_reaches", "projection_from", "projection_to", "searched", "searches",
@@ -65,10 +67,25 @@ SEARCH_COLUMNS = ("target_id", "checked", "looked_for", "note")
 
 def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known: pd.DataFrame,
            policies: pd.DataFrame, checks: pd.DataFrame | None = None,
-           views: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
+           views: dict[str, Any] | None = None, outcomes: pd.DataFrame | None = None,
+           page_sources: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """A briefing's targets (with their status columns, ``analysis.status.target_status``), money, sources
-    and the searches for its targets' results, as plain tables; ``policies`` names the policies."""
+    and the searches for its targets' results, as plain tables; ``policies`` names the policies. With
+    ``outcomes``, each target carries its deciding and latest figures in words, with their as-printed text
+    and source; ``page_sources`` (every source the page cites) fills the sources sheet."""
     import pandas as pd
+
+    from .text import figure_text, when_text
+
+    figures = None if outcomes is None else outcomes.set_index("id")
+
+    def figure(outcome_id: Any) -> dict[str, str]:
+        if figures is None or missing(outcome_id) or outcome_id not in figures.index:
+            return {"figure": "", "date": "", "as_printed": "", "source_id": "", "source_url": ""}
+        o = figures.loc[outcome_id]
+        return {"figure": figure_text(float(o["value"]), str(o["qualifier"]), str(o["unit"])) if not missing(o["value"]) else "",
+                "date": when_text(o), "as_printed": _text(o["as_printed"]), "source_id": str(o["source_id"]),
+                "source_url": _text(sources.at[o["source_id"], "url"]) if o["source_id"] in sources.index else ""}
 
     sources = sources_known.set_index("id")
     titles = dict(zip(policies["id"], policies["title_en"], strict=True))
@@ -95,6 +112,8 @@ def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known
             "unit": _text(t["unit"]),
             "deadline": _partial(t["deadline"], t["deadline_precision"]), "status": str(t["status"]),
             "strength": _text(t["strength"]),
+            **{f"deciding_{k}": v for k, v in figure(t["evidence_id"]).items()},
+            **{f"latest_{k}": v for k, v in figure(t["latest_id"]).items() if k in ("figure", "as_printed", "source_id")},
             "deciding_value": t["evidence_value"], "deciding_qualifier": _text(t["evidence_qualifier"]),
             "deciding_outcome_id": _text(t["evidence_id"]), "deciding_match": _text(t["evidence_match"]),
             "share_of_goal": t["share_of_goal"], "disagreeing_outcome_ids": _text(t["rival_ids"]),
@@ -125,7 +144,9 @@ def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known
             "period_end": _partial(i["period_end"], i["period_end_precision"]),
             "as_printed": _text(i["as_printed"]), **source_columns(i["source_id"]),
         })
-    cited = sorted({*[r["source_id"] for r in targets], *[r["source_id"] for r in money]})
+    cited = sorted({*[r["source_id"] for r in targets], *[r["source_id"] for r in money],
+                    *[r[k] for r in targets for k in ("deciding_source_id", "latest_source_id") if r[k]],
+                    *[s for s in page_sources or [] if s in sources.index]})
     listed = [{"id": s, "title": sources.at[s, "title"], "publisher": sources.at[s, "publisher"],
                "published": _partial(sources.at[s, "published"], sources.at[s, "published_precision"]),
                "url": _text(sources.at[s, "url"]), "grade": str(sources.at[s, "grade"])} for s in cited]
@@ -135,23 +156,134 @@ def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known
             "searches": pd.DataFrame(searches, columns=list(SEARCH_COLUMNS))}
 
 
-def write(frames: dict[str, pd.DataFrame], folder: Path, document_date: str) -> list[Path]:
+def write(frames: dict[str, pd.DataFrame], folder: Path, document_date: str,
+          about: dict[str, str] | None = None) -> list[Path]:
     """Write ``data.csv`` (the targets) and ``data.xlsx`` (every table) of ``tables`` into ``folder``;
-    ``document_date`` (ISO) dates the workbook."""
+    ``document_date`` (ISO) dates the workbook. ``about`` (briefing, status date, data version, citation)
+    heads the workbook as its first sheet, and the CSV as its first two columns (status date, data version)."""
+    import pandas as pd
+
+    about = about or {}
     csv_path, xlsx_path = folder / CSV_NAME, folder / XLSX_NAME
-    write_atomic(csv_path, frames["targets"].to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
-    write_atomic(xlsx_path, _workbook(frames, document_date))
+    frames = {name: whole_numbers(frame) for name, frame in frames.items()}
+    targets = frames["targets"]
+    stamped = pd.concat([pd.DataFrame({"status_as_of": [about.get("status_as_of", "")] * len(targets),
+                                       "data_version": [about.get("data_version", "")] * len(targets)}),
+                         targets.reset_index(drop=True)], axis=1)
+    write_atomic(csv_path, stamped.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
+    write_atomic(xlsx_path, _workbook(frames, document_date, about))
     return [csv_path, xlsx_path]
 
 
-def _workbook(frames: dict[str, pd.DataFrame], document_date: str) -> bytes:
+def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """A numeric column whose values are all whole (a count with some cells empty, which pandas keeps as
+    floats) as integers, so that 30 is written "30", not "30.0"."""
+    import pandas as pd
+
+    out = frame.copy()
+    for name in out.columns:
+        col = out[name]
+        if pd.api.types.is_float_dtype(col) and col.notna().any() and (col.dropna() % 1 == 0).all() \
+                and col.dropna().abs().max() < 2**53:
+            out[name] = col.astype("Int64")
+    return out
+
+
+HEADINGS: dict[str, tuple[str, str]] = {
+    "id": ("Row id", "The row's id in the data package."),
+    "policy_id": ("Policy id", "The policy's id in the data package."),
+    "policy": ("Policy", "The policy that sets the target."),
+    "target": ("Target", "What the target promises, in English."),
+    "metric": ("Measure", "What is counted."),
+    "comparator": ("Goal is", "at-least, more-than, range, equal, about, or qualitative."),
+    "target_value": ("Goal", "The number the policy sets."),
+    "target_max": ("Goal, upper end", "For a range: its upper end."),
+    "unit": ("Unit", "The unit of the goal and the figures."),
+    "deadline": ("Due", "The deadline, at the precision the policy gives (2025, 2025-06)."),
+    "status": ("Status", "Where the target stands on the status date (the briefing explains each)."),
+    "strength": ("Evidence", "How strong the deciding figure is: strong, fair or weak."),
+    "deciding_figure": ("Deciding figure", "The figure that decided the status, in words."),
+    "deciding_date": ("Deciding figure: when", "The date the deciding figure refers to."),
+    "deciding_as_printed": ("Deciding figure as printed", "The deciding figure exactly as its source prints it."),
+    "deciding_source_id": ("Deciding figure: source", "The source of the deciding figure (Sources sheet)."),
+    "deciding_source_url": ("Deciding figure: address", "Where the deciding figure's source is."),
+    "latest_figure": ("Latest figure", "The latest reported figure, in words."),
+    "latest_as_printed": ("Latest figure as printed", "The latest figure exactly as its source prints it."),
+    "latest_source_id": ("Latest figure: source", "The source of the latest figure (Sources sheet)."),
+    "deciding_value": ("Deciding value", "The deciding figure as a number, in the unit."),
+    "deciding_qualifier": ("Deciding value is", "more-than, about, at-least ... as the source qualifies it."),
+    "deciding_outcome_id": ("Deciding figure id", "The deciding figure's row id (outcomes.csv)."),
+    "deciding_match": ("Deciding figure measures", "same: the target's own measure; proxy; partial."),
+    "share_of_goal": ("Share of goal", "The deciding value as a share of the goal (1 = the goal)."),
+    "disagreeing_outcome_ids": ("Disagreeing figures", "Row ids of figures from sources that disagree."),
+    "latest_value": ("Latest value", "The latest figure as a number."),
+    "latest_qualifier": ("Latest value is", "How its source qualifies the latest figure."),
+    "latest_refers_to": ("Latest figure: when", "The date the latest figure refers to."),
+    "latest_outcome_id": ("Latest figure id", "The latest figure's row id (outcomes.csv)."),
+    "latest_share_of_goal": ("Latest share of goal", "The latest value as a share of the goal."),
+    "claim_outcome_id": ("Claim id", "An official statement that the target was met, without a figure."),
+    "restated_by": ("Restated by", "The later target that restated this one."),
+    "projected_value": ("Projected value", "Where the last figures point at the deadline (not a verdict)."),
+    "projected_rate": ("Projected rate", "The yearly rate the projection uses."),
+    "projection_reaches": ("Projection reaches goal", "Whether the projection reaches the goal."),
+    "projection_from": ("Projection from", "The first figure the projection uses."),
+    "projection_to": ("Projection to", "The last figure the projection uses."),
+    "searched": ("Last searched", "When a search for a result was last recorded."),
+    "searches": ("Searches", "How many searches are recorded (Searches sheet)."),
+    "search_log": ("Search log", "Each search: when, what was looked for, what was found."),
+    "analyst_assessed": ("Analyst assessed", "The date of the analyst's latest assessment."),
+    "analyst_verdict": ("Analyst verdict", "The analyst's verdict, where it differs from the computed status."),
+    "analyst_confidence": ("Analyst confidence", "How sure the analyst is."),
+    "analyst_text": ("Analyst's note", "What the analyst wrote."),
+    "analyst_stale": ("Assessment out of date", "What changed since the analyst assessed the target."),
+    "trend": ("Trend", "on track, needs acceleration, off track, moving away."),
+    "trend_observed_rate": ("Observed rate", "The yearly rate the figures show."),
+    "trend_needed_rate": ("Needed rate", "The yearly rate needed to reach the goal by the deadline."),
+    "binding": ("Binding", "binding (约束性) or anticipatory (预期性), where the policy says."),
+    "follows": ("Continues", "The earlier target this one restates."),
+    "as_printed": ("As printed", "The goal exactly as the policy prints it."),
+    "source_id": ("Source", "The source of the row (Sources sheet)."),
+    "source_grade": ("Source grade", "official, major-media, secondary or weak."),
+    "source_url": ("Source address", "Where the source is."),
+    "what": ("What is funded", "What the money is for."),
+    "kind": ("Kind", "spending, driven (investment mobilised), investment, fund, subsidy or pledge."),
+    "qualifier": ("Amount is", "about, more-than, at-least, up-to, as the source qualifies it."),
+    "amount": ("Amount", "The amount, in the currency."),
+    "currency": ("Currency", "The currency of the amount."),
+    "period_start": ("Period from", "The start of the period the money covers."),
+    "period_end": ("Period to", "The end of the period the money covers."),
+    "title": ("Title", "The source's title."),
+    "publisher": ("Publisher", "Who published it."),
+    "published": ("Published", "When, at the precision known."),
+    "url": ("Address", "Where it is."),
+    "grade": ("Grade", "official, major-media, secondary or weak: how far to rely on it."),
+    "target_id": ("Target id", "The target searched for."),
+    "checked": ("Searched on", "When the search was made."),
+    "looked_for": ("Looked for", "What was searched for, and where."),
+    "note": ("Found", "What the search found."),
+}
+"""Each column's heading in the workbook, in plain words, and what it holds (the workbook's "about" sheet)."""
+
+
+def _workbook(frames: dict[str, pd.DataFrame], document_date: str, about: dict[str, str] | None = None) -> bytes:
     import pandas as pd
 
     stamp = datetime.fromisoformat(document_date.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
+    about = about or {}
+    cite = (f"Industrial Internet Policy Tracker. {about.get('title', '')}. Briefing, status as of "
+            f"{about.get('status_as_of', '')}; data version {about.get('data_version', '')}.")
+    head = [("Briefing", about.get("title", "")), ("Status as of", about.get("status_as_of", "")),
+            ("Data version", about.get("data_version", "")), ("Cite as", cite),
+            ("Licence", "Data licensed CC BY 4.0"), ("", "")]
+    head += [("Sheet and column", "Heading: what it holds")]
+    head += [(f"{name}: {col}", f"{HEADINGS.get(col, (col, ''))[0]}: {HEADINGS.get(col, (col, ''))[1]}")
+             for name, frame in frames.items() for col in frame.columns]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame(head, columns=["About this file", ""]).to_excel(writer, sheet_name="about", index=False)
         for name, frame in frames.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
+            frame.rename(columns={c: HEADINGS.get(c, (c, ""))[0] for c in frame.columns}).to_excel(
+                writer, sheet_name=name, index=False)
         writer.book.properties.creator = "Industrial Internet Policy Tracker"
         writer.book.properties.created = stamp
         writer.book.properties.modified = stamp

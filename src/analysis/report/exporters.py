@@ -136,14 +136,61 @@ def briefing_meta(nb: Any) -> dict[str, str]:
     """What the title block and the citation say: from the build's metadata, else the parameters."""
     params = nb.metadata.get("papermill", {}).get("parameters", {})
     meta = dict(nb.metadata.get("briefing", {}))
-    return {
+    out = {
         "title": meta.get("title") or params.get("title") or nb.metadata.get("title") or "Briefing",
         "as_of": meta.get("as_of") or params.get("as_of") or "",
         "document_date": document_date(meta.get("as_of") or params.get("as_of") or ""),
         "data_version": meta.get("data_version") or "",
         "edition": meta.get("edition") or "",  # set by the build once an edition was published
         "id": meta.get("id") or "",  # set by the build: the page then links to its PDF and the front page
+        "base_url": meta.get("base_url") or params.get("base_url") or "",
     }
+    return {**out, **citation(out)}
+
+
+PUBLISHER = "Industrial Internet Policy Tracker"
+
+
+def citation(meta: dict[str, str]) -> dict[str, str]:
+    """The briefing cited in APA style, and the same as BibTeX and CSL-JSON.
+
+    The data version is the package's release (``1.0.0``, as the data ZIP and the front page give it),
+    then this briefing's rows (the hash after ``+``); the page's address where ``base_url`` says where the
+    site is published."""
+    import json
+
+    release, _, rows = meta["data_version"].partition("+")
+    day = meta["as_of"][:10]
+    url = f"{meta['base_url'].rstrip('/')}/{meta['id']}/{meta['id']}.html" if meta["base_url"] and meta["id"] else ""
+    when = ""
+    if len(day) == 10:
+        from datetime import date
+
+        d = date.fromisoformat(day)
+        when = f"{d.year}, {d:%B} {d.day}"
+    version = f"data version {release}" + (f", rows {rows}" if rows else "") if release else ""
+    apa = (f"{PUBLISHER}. ({when or 'n.d.'}). {meta['title']} [Briefing; status as of {day}"
+           + (f"; {version}" if version else "") + (f"; {meta['edition']}" if meta["edition"] else "") + "]."
+           + (f" {url}" if url else ""))
+    key = re.sub(r"[^a-z0-9]+", "-", f"iipt-{meta['id'] or 'briefing'}-{day}".lower()).strip("-")
+    fields = [("title", meta["title"]), ("author", "{" + PUBLISHER + "}"), ("year", day[:4]),
+              ("month", day[5:7].lstrip("0")), ("note", f"Briefing, status as of {day}" + (f", {version}" if version else "")),
+              ("version", meta["data_version"]), ("url", url)]
+    bib = "@misc{" + key + ",\n" + ",\n".join(f"  {k} = {{{_bib(v) if k != 'author' else v}}}" for k, v in fields if v) + "\n}"
+    csl = {"id": key, "type": "report", "genre": "Briefing", "title": meta["title"],
+           "author": [{"literal": PUBLISHER}], "publisher": PUBLISHER, "version": meta["data_version"],
+           "note": f"Status as of {day}"}
+    if len(day) == 10:
+        csl["issued"] = {"date-parts": [[int(day[:4]), int(day[5:7]), int(day[8:10])]]}
+    if url:
+        csl["URL"] = url
+    return {"release": release, "rows": rows, "url": url, "apa": apa, "bibtex": bib,
+            "csl": json.dumps([csl], ensure_ascii=False, indent=1)}
+
+
+def _bib(text: str) -> str:
+    """Text inside a BibTeX field: its special characters escaped."""
+    return re.sub(r"([&%$#_{}])", r"\\\1", text)
 
 
 def _markdown_to_typst(text: str) -> str:

@@ -36,6 +36,17 @@ def render(template: str, **values: Any) -> Html:
     return Html(environment().get_template(f"{template}.html.j2").render(**values).strip())
 
 
+def mark_tables(rows: list[dict[str, str]]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """A chart's marks as tables, one per kind of mark (rows with the same columns), in order of first
+    appearance: (caption, columns, rows)."""
+    tables: dict[tuple[str, ...], list[list[str]]] = {}
+    for row in rows:
+        tables.setdefault(tuple(row), []).append(list(row.values()))
+    named = {"Goal": "Targets", "Reported figure": "Reported figures"}
+    out = [(next((v for k, v in named.items() if k in cols), "Marks"), list(cols), body) for cols, body in tables.items()]
+    return sorted(out, key=lambda t: t[0] != "Targets")  # the targets first, then what was reported
+
+
 class Svg:
     """A chart shown inline as SVG with real text (vector in HTML and PDF), in a ``<figure>`` whose
     ``<figcaption>`` says in one sentence what the chart shows (and, for some charts, cites its sources).
@@ -46,20 +57,23 @@ class Svg:
     """
 
     def __init__(self, svg: str, caption: str = "", name: str = "chart", sources: str = "",
-                 details: list[str] | None = None) -> None:
+                 details: list[dict[str, str]] | None = None, phone: str = "") -> None:
         self.svg = svg
+        self.phone = phone
+        """The same chart drawn for a narrow screen (``timeline.PHONE``), shown there in place of ``svg``."""
         self.caption = caption
         self.name = name
         self.sources = sources
         self.details = details or []
-        """What each mark says in its tooltip, in drawing order: listed under the chart (collapsed), so that
-        a keyboard, a touch screen or a screen reader reaches what a mouse finds by hovering."""
+        """What each mark says in its tooltip, as a row, in drawing order: tables under the chart (collapsed,
+        one per kind of mark), so that a keyboard, a touch screen or a screen reader reaches what a mouse
+        finds by hovering."""
 
     def html(self) -> str:
-        # The frame scrolls sideways on a phone, where the chart keeps a legible size (briefing.css), so it
-        # takes the keyboard focus too, named by the caption.
-        return str(render("chart", svg=markup(self.svg), caption=self.caption, name=self.name,
-                          sources=markup(self.sources), details=self.details))
+        # A narrow screen shows the chart drawn for it (briefing.css), where the page's shows text under 12 px.
+        return str(render("chart", svg=markup(self.svg), phone=markup(self.phone), caption=self.caption,
+                          name=self.name, sources=markup(self.sources), tables=mark_tables(self.details),
+                          marks=len(self.details)))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         from .typst import MIME, to_typst

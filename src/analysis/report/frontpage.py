@@ -34,7 +34,7 @@ DATA_PACKAGE = "industrial-internet-data.zip"
 
 LEVELS = ("national", "ministerial", "provincial", "municipal")
 STRIP_COLOUR = {"met": "#007A5A", "disputed": "#E5A07A", "partly": "#7CC4A8", "missed": "#B34E00",
-                "claimed": "#1F6F99", "restated": "#4A5C8C", "projected": "#C9B27A", "not-found": "#E0B458",
+                "claimed": "#6A3D9A", "restated": "#4A5C8C", "projected": "#C9B27A", "not-found": "#E0B458",
                 "overdue": "#E69F00", "due-soon": "#A8487F", "upcoming": "#0072B2", "qualitative": "#9A9A9A"}
 PERIODS = (("to-2020", "ended by 2020"), ("2021-2025", "ends 2021–2025"), ("2026-on", "ends 2026 or later"),
            ("open", "no end date"))
@@ -81,7 +81,7 @@ class ListedBriefing:
     sort_year: str = ""  # empty when unknown: sorted last either way
     sort_end: str = ""
     sort_level: int = 9
-    rollup: bool = False  # a briefing of several policies (the portfolio, a topic): left out while filtering
+    rollup: bool = False  # a briefing of several policies (the portfolio, a topic): listed apart, "Across policies"
 
     @property
     def targets(self) -> int:
@@ -250,6 +250,8 @@ def write_index(reports_dir: Path, briefings: Iterable[tuple[str, str]], manifes
         "issuer": [(i, i) for i in sorted({i for r in built for i in r.issuers})],
         "period": [(k, text) for k, text in PERIODS if any(k in r.periods for r in built)],
         "status": [(s, STATUS_TEXT[s]) for s in STATUSES if any(s in r.counts for r in built)],
+        "hastargets": [(k, text) for k, text in (("yes", "with targets"), ("no", "with no targets"))
+                       if any(bool(r.targets) == (k == "yes") for r in built if not r.rollup)],
     }
     page = env.get_template("index.html.j2").render(
         briefings=rows, built=len(built), as_of=_common(r.as_of for r in built),

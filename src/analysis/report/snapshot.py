@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2
+READS = (1, 2)
+"""Formats a snapshot can be compared with. Format 2 writes goals in words ("at least 30 factories" where
+format 1 wrote "≥ 30 factories"): a goal is compared only between snapshots of one format, so the change of
+wording is not reported as a revised goal."""
+WORDING = {"goal": 2}
+"""A field and the format from which it is written as it is now."""
 FACTS = "facts.json"
 """A briefing's snapshot, beside its HTML (and in each published edition)."""
 NUMBERS = "source-numbers.json"
@@ -91,7 +97,7 @@ def read(path: Path | str) -> dict[str, Any]:
         raise SnapshotError(f"{path}: no such snapshot (a facts.json written by 'analysis build')") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise SnapshotError(f"{path}: not a readable snapshot ({exc})") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not all(
+    if not isinstance(data, dict) or data.get("format") not in READS or not all(
             isinstance(data.get(t), dict) for t in TABLES) or not isinstance(data.get("as_of"), str):
         raise SnapshotError(f"{path}: not a briefing snapshot (expected format {FORMAT} with as_of, "
                             f"{', '.join(TABLES)})")
@@ -139,7 +145,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
                 changes.append(Change("strength", table, key, _label(b), "strength", a.get("strength"),
                                       b.get("strength")))
             for name in REVISED[table]:
-                if a.get(name) == b.get(name):
+                if a.get(name) == b.get(name) or _reworded(name, old, new):
                     continue
                 ids = FIGURE_IDS.get(name) if table == "targets" else None
                 if ids and ids in a and a.get(ids) != b.get(ids):
@@ -162,6 +168,12 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
         changes.append(Change("commentary", "briefing", "commentary", "The analyst's commentary", "commentary",
                               None, f"{what}; {words}"))
     return Comparison(str(old.get("as_of", "")), str(new.get("as_of", "")), tuple(changes))
+
+
+def _reworded(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether ``name`` is written differently in the two snapshots' formats (not comparable)."""
+    since = WORDING.get(name)
+    return since is not None and (int(old.get("format") or 1) >= since) != (int(new.get("format") or 1) >= since)
 
 
 def _assessment_text(view: Any) -> str | None:

@@ -53,7 +53,7 @@ STATUS_LABEL = {
 # status -> colour of text naming it: the hue darkened to at least 4.5:1 on white and on the lane shade
 # (the badge colours of the HTML tables)
 STATUS_TEXT_COLOUR: dict[str, str] = {
-    "met": "#007A5A", "disputed": "#B34E00", "partly": "#007A5A", "missed": "#B34E00", "claimed": "#1F6F99",
+    "met": "#007A5A", "disputed": "#B34E00", "partly": "#007A5A", "missed": "#B34E00", "claimed": "#6A3D9A",
     "restated": "#0069A6", "projected": "#7A5200", "not-found": "#7A5200", "overdue": "#7A5200",
     "due-soon": "#A8487F", "upcoming": "#0069A6", "qualitative": "#5E5E5E",
 }

@@ -25,12 +25,14 @@ if TYPE_CHECKING:
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 _TIPS = "_briefing_tooltips"
+_ROWS = "_briefing_mark_rows"
 _URL = re.compile(r"url\(#([^)]+)\)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML
 
 
-def tooltip(artist: Artist, text: str) -> str:
-    """Give ``artist`` (already on a figure) a tooltip; returns the gid it now has."""
+def tooltip(artist: Artist, text: str, fields: dict[str, str] | None = None) -> str:
+    """Give ``artist`` (already on a figure) a tooltip, and ``fields``, what it says as a row of the chart's
+    table of marks (``mark_rows``); returns the gid it now has."""
     fig = artist.figure
     assert fig is not None, "add the artist to an axes before giving it a tooltip"
     tips = tooltips(fig)
@@ -38,7 +40,13 @@ def tooltip(artist: Artist, text: str) -> str:
     artist.set_gid(gid)
     tips[gid] = text
     setattr(fig, _TIPS, tips)
+    setattr(fig, _ROWS, [*getattr(fig, _ROWS, []), dict(fields) if fields else {"Mark": " ".join(text.split())}])
     return gid
+
+
+def mark_rows(fig: Figure) -> list[dict[str, str]]:
+    """What each mark with a tooltip says, as a row (column name to text), in drawing order."""
+    return list(getattr(fig, _ROWS, []))
 
 
 def tooltips(fig: Figure) -> dict[str, str]:
@@ -52,11 +60,12 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text.translate(WITHOUT_BIDI))
 
 
-def inline_svg(svg: str, prefix: str, title: str, tips: dict[str, str] | None = None) -> str:
+def inline_svg(svg: str, prefix: str, title: str, tips: dict[str, str] | None = None, caption: str | None = None) -> str:
     """The ``<svg>`` element of ``svg`` ready to sit inside an HTML page (see the module docstring).
 
     ``prefix`` becomes the chart's id and the prefix of every id inside it; the chart's accessible name is
-    its ``<title>`` (``prefix-title``) and the element ``prefix-caption`` (the figure's caption).
+    its ``<title>`` (``prefix-title``) and the element ``caption`` names (the figure's caption; by default
+    ``prefix-caption``).
     """
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
@@ -88,7 +97,7 @@ def inline_svg(svg: str, prefix: str, title: str, tips: dict[str, str] | None = 
     root.set("id", prefix)
     root.set("class", "chart")
     root.set("role", "img")
-    root.set("aria-labelledby", f"{prefix}-title {prefix}-caption")
+    root.set("aria-labelledby", f"{prefix}-title {caption or prefix + '-caption'}")
     name = ET.Element(f"{{{SVG_NS}}}title", {"id": f"{prefix}-title"})
     name.text = clean(title)
     root.insert(0, name)

@@ -32,6 +32,7 @@ from .text import (
     plain_date,
     plain_number,
     rate_text,
+    reader_note,
     when_text,
 )
 
@@ -62,10 +63,32 @@ class BriefingTables:
 
     # Also from Briefing: cite_row(table, row_id, source_id), outcome(outcome_id) and _title(row).
 
+    def _words(self, value: object) -> str | None:
+        """A curator's note as a reader reads it: the ids of rows it mentions named in words, the curators'
+        housekeeping left out (``text.reader_note``)."""
+        if missing(value):
+            return None
+        return reader_note(str(value), self._row_names) or None
+
+    @cached_property
+    def _row_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        titles = dict(zip(self.ds.policies["id"], self.ds.policies["title_en"], strict=True))
+        for _, p in self.ds.policies.iterrows():
+            names[str(p["id"])] = f"the policy \"{p['title_en']}\""
+        for _, t in self.ds.targets.iterrows():
+            what = t["metric"] if isinstance(t["metric"], str) else t["description_en"]
+            names[str(t["id"])] = f"the target \"{what}\" of {titles.get(t['policy_id'], 'another policy')}"
+        for _, o in self.ds.outcomes.iterrows():
+            names[str(o["id"])] = f"the figure \"{o['metric']}, {when_text(o)}\""
+        for _, i in self.ds.investments.iterrows():
+            names[str(i["id"])] = f"the amount \"{i['funded']}\""
+        return names
+
     def policies_table(self) -> Html:
         rows = []
         for _, p in self.policies.iterrows():
-            rows.append({"title": self._title(p), "doc_number": _or_none(p["doc_number"]), "note": _or_none(p["note"]),
+            rows.append({"title": self._title(p), "doc_number": _or_none(p["doc_number"]), "note": self._words(p["note"]),
                          "issuer": p["issuer"], "issued": plain_date(p["issued"], p["issued_precision"]),
                          "period": period_text(p["period_start"], p["period_end"]),
                          "cites": self.cite_row("policies", p["id"], p["source_id"])})
@@ -85,7 +108,7 @@ class BriefingTables:
                 "description_zh": None if self.language == "en" else _or_none(t["description_zh"]),
                 "printed": _or_none(t["as_printed"]),
                 "binding": None if missing(t["binding"]) else BINDING_TEXT[str(t["binding"])],
-                "follows": follows, "note": _or_none(t["note"]), "status": a.status,
+                "follows": follows, "note": self._words(t["note"]), "status": a.status,
                 "strength": a.strength, "strength_text": STRENGTH_TEXT[a.strength] if a.strength else "",
                 "analyst": _analyst_word(self.analyst_views.get(str(t["id"]))),
                 "trend": a.trend.trend if a.trend else None, "trend_text": TREND_TEXT[a.trend.trend] if a.trend else "",
@@ -121,7 +144,7 @@ class BriefingTables:
         (2020-09) [4]'; a derived one with the two figures it is computed from."""
         o = self.outcome(outcome_id)
         part: dict[str, Any] = {"figure": figure_text(float(o["value"]), str(o["qualifier"]), str(o["unit"])),
-                                "when": when_text(o), "note": _or_none(o["note"]),
+                                "when": when_text(o), "note": self._words(o["note"]),
                                 "match": None if missing(o["match"]) or o["match"] == "same" else str(o["match"]),
                                 "cites": self.cite_row("outcomes", o["id"], o["source_id"]), "derived": None}
         if not missing(o["derived_from"]):
@@ -257,7 +280,7 @@ class BriefingTables:
         rows = []
         for tid, group in sorted(checks.groupby("target_id"), key=lambda kv: order.get(kv[0], 0)):
             searches = [{"when": c["checked"].strftime("%Y-%m-%d"), "looked_for": c["looked_for"],
-                         "note": _or_none(c["note"])} for _, c in group.sort_values("checked", ascending=False).iterrows()]
+                         "note": self._words(c["note"])} for _, c in group.sort_values("checked", ascending=False).iterrows()]
             rows.append({"target": descriptions[tid], "status": self.assessments[str(tid)].status, "searches": searches})
         return render("search_log", rows=rows)
 
@@ -268,7 +291,7 @@ class BriefingTables:
         everything = len(self.policy_ids) == len(self.ds.policies)
         mine = o[~linked] if everything else o[~linked & o["policy_id"].isin(self.policy_ids)]
         mine = mine.assign(_when=mine["refers_to"].fillna(mine["reported"])).sort_values(["metric", "_when", "id"])
-        rows = [{"metric": r["metric"], "note": _or_none(r["note"]),
+        rows = [{"metric": r["metric"], "note": self._words(r["note"]),
                  "figure": None if missing(r["value"]) else figure_text(float(r["value"]), str(r["qualifier"]),
                                                                          str(r["unit"])),
                  "printed": _or_none(r["as_printed"]), "when": when_text(r),

@@ -42,7 +42,24 @@ def esc(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = html.escape(str(value).translate(WITHOUT_BIDI))
-    return _CJK.sub(lambda m: f'<span lang="zh-Hans">{m.group(0)}</span>', text)
+    return _CJK.sub(lambda m: f'<span lang="{han_lang(m.group(0))}">{m.group(0)}</span>', text)
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_TRADITIONAL = set("個國經濟業網際聯臺這為與發區門機們點實產過數據雲術開關應對東車書長題變參強類電進達識標準議資總號"
+                   "級裝務種絡設備廠創擇顯億萬傳統營運輸銷價處當時會員廣說語證還選鐵銀錄問間陽陸隨雙離響項領頭風館體龍")
+_SIMPLIFIED = set("万个国经济业网际联这为与发区门机们点实产过数据云术开关应对东车书长题变参强类电进达识标准议资总号"
+                  "级装务种络设备厂创择显亿传统营运输销价处当时会员广说语证还选铁银录问间阳陆随双离响项领头风馆体龙")
+
+
+def han_lang(run: str) -> str:
+    """The language of a run of Han characters, so that a browser and typst pick the right forms:
+    ``ja`` with kana, or with traditional forms beside simplified ones (Japanese writes 万 and 個);
+    ``zh-Hant`` with traditional forms only (a Hong Kong or Taiwan page); otherwise ``zh-Hans``."""
+    chars = set(run)
+    if _KANA.search(run) or (chars & _TRADITIONAL and chars & _SIMPLIFIED):
+        return "ja"
+    return "zh-Hant" if chars & _TRADITIONAL else "zh-Hans"
 
 
 def esc_plain(value: object) -> str:
@@ -154,12 +171,29 @@ def period_text(start: object, end: object) -> str:
     return "–".join(x for x in (_year_text(start), _year_text(end)) if x)
 
 
+GOAL_WORDS = {"at-least": "at least", "more-than": "more than", "at-most": "at most", "about": "about", "equal": ""}
+
+
 def goal_text(t: Any) -> str:
-    """A target's goal as the targets table shows it: '≥ 20 % increase', 'qualitative'."""
+    """A target's goal in words, as a policy writes it: 'at least 10,000 factories', 'at least a 20% increase',
+    '1 to 2 enterprises', 'at least 2 times the baseline', 'qualitative'."""
     if missing(t["target_value"]):
         return "qualitative"
-    top = None if missing(t["target_max"]) else float(t["target_max"])
-    return f"{target_text(str(t['comparator']), float(t['target_value']), top)} {t['unit']}"
+    unit, comparator = str(t["unit"]), str(t["comparator"])
+    value = plain_number(float(t["target_value"]))
+    if comparator == "range" and not missing(t["target_max"]):
+        value = f"{value} to {plain_number(float(t['target_max']))}"
+        comparator = "equal"
+    words = GOAL_WORDS.get(comparator, "")
+    if unit.startswith("%"):  # '% increase': 'a 20% increase'; '%': '80%'
+        rest = unit[1:].strip()
+        amount = f"{value}%" + (f" {rest}" if rest else "")
+        return f"{words} {'a ' + amount if rest else amount}".strip()
+    if unit.startswith("multiple of "):
+        return f"{words} {value} times the {unit[len('multiple of '):]}".strip()
+    if unit == "CNY":
+        return f"{words} CNY {value}".strip()
+    return f"{words} {value} {unit}".strip()
 
 
 def money_text(i: Any) -> str:
@@ -200,3 +234,15 @@ def target_text(comparator: str, value: float, top: float | None = None) -> str:
     if comparator == "range" and top is not None:
         return f"{compact_number(value)}–{compact_number(top)}"
     return f"{COMPARATOR_SYMBOL.get(comparator, '')} {compact_number(value)}".strip()
+
+
+_HOUSEKEEPING = re.compile(r"\s*The figure as printed was not captured in the research notes\.")
+_ROW_ID = re.compile(r"(?<![\w/.-])[a-z0-9]+(?:-[a-z0-9]+){2,}(?![\w/-])")
+
+
+def reader_note(text: str, names: dict[str, str]) -> str:
+    """A curator's note in a reader's words: a row id it mentions becomes that row's name (``names``: id to
+    words), and a sentence that only tells curators what the research notes lack is left out (the page
+    says where the figure as printed is missing)."""
+    text = _HOUSEKEEPING.sub("", text).strip()
+    return _ROW_ID.sub(lambda m: names.get(m.group(0), m.group(0)), text)

@@ -25,12 +25,12 @@ VOID = frozenset({"br", "img", "meta", "hr", "input", "source", "wbr", "col"})
 
 COLUMNS = {
     # Print widths of the house tables, in the order of their columns (the HTML's are in briefing.css).
-    "targets": "(27%, 11%, 10%, 15%, 29%, 8%)",
+    "targets": "(25%, 15%, 8%, 15%, 29%, 8%)",
     "policies": "(46%, 22%, 11%, 10%, 11%)",
     "results": "(57%, 23%, 10%, 10%)",
     "money": "(40%, 22%, 12%, 12%, 14%)",
     "money-by-period": "(12%, 40%, 22%, 12%, 14%)",
-    "all-targets": "(39%, 19%, 9%, 33%)",
+    "all-targets": "(37%, 26%, 8%, 29%)",
     "by-measure": "(50%, 24%, 12%, 14%)",
 }
 TWO_COLUMNS = frozenset({"all-targets"})
@@ -111,6 +111,8 @@ def label_name(name: str) -> str:
 
 
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+_LANGS = {"zh-Hans": 'lang: "zh", region: "cn"', "zh": 'lang: "zh", region: "cn"',
+          "zh-Hant": 'lang: "zh", region: "tw"', "ja": 'lang: "ja"'}
 
 
 def to_typst(html: str) -> str:
@@ -175,8 +177,9 @@ class _Writer:
             return f"#grade({string(kind)})[{inner}];"
         if tag == "span" and "change-label" in cls:
             return f"#strong[{inner}];"
-        if c.attrs.get("lang", "").startswith("zh"):
-            return f'#text(lang: "zh", region: "cn")[{inner}];'
+        lang = c.attrs.get("lang", "")
+        if lang in _LANGS:
+            return f"#text({_LANGS[lang]})[{inner}];"
         if any(k in FUNCTIONS for k in cls) and tag in ("span", "div", "p"):
             name = FUNCTIONS[next(k for k in cls if k in FUNCTIONS)]
             return f"#{name}[{inner}];"

@@ -10,6 +10,7 @@
   var selects = Array.prototype.slice.call(controls.querySelectorAll("select[data-filter]"));
   var shown = document.getElementById("shown");
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  var menu = document.getElementById("sort");
 
   function values(row, key) {
     var text = row.getAttribute("data-" + key) || "";
@@ -20,10 +21,8 @@
     return selects.some(function (select) { return !!select.value; });
   }
 
-  // A briefing of several policies (the portfolio, a topic) holds policies of every kind, so it would match
-  // every filter: while a filter is set, the list shows the single-policy briefings only, and says so.
+  // The briefings of several policies (the portfolio, a topic) are in a table of their own, outside the filters.
   function matches(row) {
-    if (filtering() && row.getAttribute("data-rollup") === "true") { return false; }
     return selects.every(function (select) {
       return !select.value || values(row, select.getAttribute("data-filter")).indexOf(select.value) >= 0;
     });
@@ -36,17 +35,20 @@
       row.hidden = !keep;
       if (keep) { count += 1; }
     });
-    var rollups = rows.filter(function (row) { return row.getAttribute("data-rollup") === "true"; }).length;
     shown.textContent = "Showing " + count + " of " + rows.length + " briefing" + (rows.length === 1 ? "" : "s") +
-      (filtering() && rollups ? " (the " + rollups + " briefings of several policies are left out while filtering)" : "") + ".";
+      " by policy.";
   }
 
-  function sortBy(th) {
+  // Sort by a column: the other way round on a second click, or as the sort menu says (a phone, where the
+  // table's headings are not shown). The headings and the menu always agree.
+  function sortBy(th, direction) {
     var key = th.getAttribute("data-sort");
     var numeric = th.getAttribute("data-numeric") === "true";
-    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    var ascending = direction ? direction === "ascending" : th.getAttribute("aria-sort") !== "ascending";
     headers.forEach(function (h) { h.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var choice = key + ":" + (ascending ? "ascending" : "descending");
+    menu.value = Array.prototype.some.call(menu.options, function (o) { return o.value === choice; }) ? choice : "";
     rows.sort(function (a, b) {
       var x = a.getAttribute("data-sort-" + key) || "";
       var y = b.getAttribute("data-sort-" + key) || "";
@@ -72,6 +74,14 @@
     button.addEventListener("click", function () { sortBy(th); });
   });
   selects.forEach(function (select) { select.addEventListener("change", filter); });
+  menu.addEventListener("change", function () {
+    var parts = menu.value.split(":");
+    var th = headers.filter(function (h) { return h.getAttribute("data-sort") === parts[0]; })[0];
+    if (th) { sortBy(th, parts[1]); return; }
+    headers.forEach(function (h) { h.removeAttribute("aria-sort"); });  // list order
+    rows.sort(function (a, b) { return Number(a.getAttribute("data-order")) - Number(b.getAttribute("data-order")); });
+    rows.forEach(function (row) { body.appendChild(row); });
+  });
   document.getElementById("reset").addEventListener("click", function () {
     selects.forEach(function (select) { select.value = ""; });
     filter();
