@@ -98,7 +98,8 @@ def test_build_writes_notebook_html_pdf_and_index(built) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["charts", "facts.json", f"{ID}.csv", f"{ID}.html", f"{ID}.ipynb",
                                                     f"{ID}.pdf", f"{ID}.xlsx", "source-numbers.json"]
     assert sorted(p.name for p in (out / "charts").iterdir()) == [  # this policy has money and outcomes
-        ".made-from.json", "investments.png", "investments.svg", "progress.png", "progress.svg", "timeline.png", "timeline.svg"]
+        ".investments.phone.json", ".made-from.json", ".progress.phone.json", ".timeline.phone.json",  # kept for reuse
+        "investments.png", "investments.svg", "progress.png", "progress.svg", "timeline.png", "timeline.svg"]
     index = (built["reports"] / "index.html").read_text(encoding="utf-8")
     assert f'href="{ID}/{ID}.pdf"' in index and "2026-11-23" in index
     assert re.search(rf"built    {ID} in \d+\.\d s \(no earlier build\)", first.stdout)

@@ -54,7 +54,8 @@ def test_unchanged_charts_are_copied_and_changed_ones_drawn_again(tmp_path: Path
     first = _draw(data, tmp_path / "first")
     assert {n.rsplit(".", 1)[1] for n in first} == {"svg", "png"} and len(first) >= 8
     keys = json.loads((tmp_path / "first" / MADE_FROM).read_text(encoding="utf-8"))
-    assert sorted(keys) == sorted({n.rsplit(".", 1)[0] for n in first})
+    drawn = sorted({n.rsplit(".", 1)[0] for n in first})
+    assert sorted(keys) == sorted([*drawn, *(f"{n}.phone" for n in drawn)])  # each chart and its phone drawing
 
     for name in first:  # mark the earlier files: a copy shows the mark, a chart drawn again does not
         (tmp_path / "first" / name).write_bytes(MARK)

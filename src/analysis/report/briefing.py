@@ -27,7 +27,7 @@ from .commentary_render import BriefingCommentary
 from .context import BuildContext
 from .downloads import tables
 from .fragments import render
-from .key_figures import headline
+from .key_figures import headline, verdicts
 from .tables import BriefingTables
 from .text import (
     GRADE_RANK,
@@ -275,7 +275,7 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
         later = (count_text(len(self.later_policies), "selected policy", "selected policies")
                  if self.later_policies else "")
         return render("key_figures", boxes=boxes, headline=self.headline(), later=later, as_of=self.as_of.isoformat(),
-                      findings=markup(str(self.findings())))
+                      findings=markup(str(self.findings())), verdicts=verdicts(t, 4 if len(self.policies) == 1 else 2))
 
     def headline(self) -> str:
         """One sentence on the numeric targets past their deadline, and one on the open ones."""

@@ -17,6 +17,8 @@ from .fragments import Svg, render
 from .text import STATUS_TEXT, Html, count_text, join_words
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
     from matplotlib.figure import Figure
 
@@ -40,40 +42,65 @@ class BriefingCharts:
 
     # Also from Briefing: row_sources(table, row_id, source_id).
 
-    def _show(self, fig: Figure, name: str, title: str, sources: str = "", phone: Figure | None = None) -> Svg:
+    def _show(self, fig: Figure, name: str, title: str, sources: str = "",
+              phone: Callable[[], Figure] | None = None) -> Svg:
         """The figure as inline SVG (saved as files too where the build asks), captioned by its ``title``
-        sentence and, where given, the citation marks of its ``sources``; ``phone``, the same marks drawn
-        for a narrow screen, is shown there instead (the saved files and the PDF keep ``fig``)."""
-        import io
+        sentence and, where given, the citation marks of its ``sources``; ``phone`` draws the same marks for a
+        narrow screen, shown there instead (the saved files and the PDF keep ``fig``)."""
         from pathlib import Path
 
-        import matplotlib
         import matplotlib.pyplot as plt
 
-        from .style import chart_key, house_style, save_chart
+        from .style import chart_key, save_chart
         from .svg import inline_svg, mark_rows, tooltips
 
-        buffer = io.StringIO()
         # Inline charts keep their text as text: selectable in the page and the PDF, read by screen readers,
         # and smaller than thousands of glyph outlines. The saved files keep paths.
-        with house_style(), matplotlib.rc_context({"svg.fonttype": "none"}):
-            fig.savefig(buffer, format="svg", metadata={"Date": None})
+        drawn = _svg_text(fig)
+        key = chart_key(drawn)
         if self.charts_dir is not None:
-            save_chart(fig, Path(str(self.charts_dir)), name, key=chart_key(buffer.getvalue()),
-                        reuse=self.previous_charts)
+            save_chart(fig, Path(str(self.charts_dir)), name, key=key, reuse=self.previous_charts)
         tips, rows = tooltips(fig), mark_rows(fig)
         plt.close(fig)
         prefix = f"chart-{name}"
         narrow = ""
         if phone is not None:
-            small = io.StringIO()
-            with house_style(), matplotlib.rc_context({"svg.fonttype": "none"}):
-                phone.savefig(small, format="svg", metadata={"Date": None})
-            narrow = inline_svg(_plain_font_families(small.getvalue()), f"{prefix}-phone", title, tooltips(phone),
+            small, small_tips = self._phone(name, key, tips, phone)
+            narrow = inline_svg(_plain_font_families(small), f"{prefix}-phone", title, small_tips,
                                 caption=f"{prefix}-caption")
-            plt.close(phone)
-        return Svg(inline_svg(_plain_font_families(buffer.getvalue()), prefix, title, tips), title, prefix, sources,
-                   rows, narrow)
+        return Svg(inline_svg(_plain_font_families(drawn), prefix, title, tips), title, prefix, sources, rows, narrow)
+
+    def _phone(self, name: str, key: str, tips: dict[str, str], draw: Callable[[], Figure]) -> tuple[str, dict[str, str]]:
+        """The chart drawn for a phone, as SVG text with its tooltips: the last build's where the chart drawn
+        for paper, its tooltips and the code that lays charts out are unchanged (an edit to one row leaves most
+        charts as they were), else drawn now."""
+        import hashlib
+        import json
+        from pathlib import Path
+
+        import matplotlib.pyplot as plt
+
+        from . import chart_layout, charts, timeline
+        from .style import keep_text, reused_text
+        from .svg import tooltips
+
+        h = hashlib.sha256(key.encode())
+        h.update(json.dumps(tips, sort_keys=True, ensure_ascii=False).encode())
+        for module in (chart_layout, charts, timeline):
+            h.update(Path(str(module.__file__)).read_bytes())
+        phone_key, kept_name = h.hexdigest(), f"{name}.phone"
+        kept = reused_text(self.previous_charts, kept_name, phone_key)
+        if kept is not None:
+            data = json.loads(kept)
+            text, phone_tips = str(data["svg"]), dict(data["tips"])
+        else:
+            fig = draw()
+            text, phone_tips = _svg_text(fig), tooltips(fig)
+            plt.close(fig)
+        if self.charts_dir is not None:
+            keep_text(Path(str(self.charts_dir)), kept_name, phone_key,
+                      json.dumps({"svg": text, "tips": phone_tips}, ensure_ascii=False))
+        return text, phone_tips
 
     def timeline(self) -> Svg | Html:
         """One chart for a single policy (a lane per target); for more, charts of at most ``MAX_LANES``
@@ -86,16 +113,19 @@ class BriefingCharts:
                                    language=self.language, per_target=True, layout=layout)  # type: ignore[arg-type]
 
             text = tl.summary(self.ds, self.status, self.policy_ids)
-            return self._show(draw(PAGE), "timeline", text, phone=draw(PHONE))
+            return self._show(draw(PAGE), "timeline", text, phone=lambda: draw(PHONE))
         pol = self.ds.policies[self.ds.policies["id"].isin(self.policy_ids)]
         runs = tl.groups(pol.sort_values(["issued", "id"], na_position="last"), self.language)
         shown = []
         for k, ids in enumerate(runs, 1):
             part = f" (part {k} of {len(runs)})" if len(runs) > 1 else ""
-            figs = [tl.timeline(self.ds, self.status, self.as_of, policies=ids, language=self.language,  # type: ignore[arg-type]
-                                title=_run_title(self.ds, ids) + part, layout=layout) for layout in (PAGE, PHONE)]
+            def run(layout: ChartLayout, ids: list[str] = ids, part: str = part) -> Figure:
+                return tl.timeline(self.ds, self.status, self.as_of, policies=ids, language=self.language,  # type: ignore[arg-type]
+                                   title=_run_title(self.ds, ids) + part, layout=layout)
+
             text = tl.summary(self.ds, self.status, ids)
-            shown.append(self._show(figs[0], "timeline" if len(runs) == 1 else f"timeline-{k}", text, phone=figs[1]))
+            shown.append(self._show(run(PAGE), "timeline" if len(runs) == 1 else f"timeline-{k}", text,
+                                    phone=lambda run=run: run(PHONE)))
         if len(shown) == 1:
             return shown[0]
         return Html("".join(s.html() for s in shown))
@@ -107,13 +137,16 @@ class BriefingCharts:
         if amounts.empty:
             return render("note", words="No amount of money is stated for these policies; the table below lists "
                           "what is known." if len(self.investments) else "No money is recorded for these policies.")
-        figs = [charts.investments(self.ds, policies=None if len(self.policy_ids) == len(self.ds.policies)
-                                   else self.policy_ids, layout=layout) for layout in (charts.PAGE, charts.PHONE)]
+        chosen = None if len(self.policy_ids) == len(self.ds.policies) else self.policy_ids
+
+        def money(layout: ChartLayout) -> Figure:
+            return charts.investments(self.ds, policies=chosen, layout=layout)
+
         cny = amounts[amounts["currency"] == "CNY"]
         text = (f"Bar chart of {count_text(len(cny), 'amount')} of money in CNY on a log scale, beside the period "
                 f"each covers" + (f"; {len(amounts) - len(cny)} in other currencies not drawn." if len(cny) < len(amounts)
                                    else "."))
-        return self._show(figs[0], "investments", text, phone=figs[1])
+        return self._show(money(PAGE), "investments", text, phone=lambda: money(PHONE))
 
     def progress_chart(self) -> Svg | Html:
         """Reported figures against their targets, with the sources of the figures drawn, cited by number."""
@@ -127,12 +160,14 @@ class BriefingCharts:
         shown = []
         for k, ids in enumerate(runs, 1):
             part = f" (part {k} of {len(runs)})" if len(runs) > 1 else ""
-            figs = [charts.progress(self.ds, self.status, policies=self.policy_ids, targets=ids, layout=layout,
-                                    title=f"Reported progress against {count_text(len(ids), 'numeric target')}{part}")
-                    for layout in (charts.PAGE, charts.PHONE)]
+            def panels(layout: ChartLayout, ids: list[str] = ids, part: str = part) -> Figure:
+                return charts.progress(self.ds, self.status, policies=self.policy_ids, targets=ids, layout=layout,
+                                       title=f"Reported progress against {count_text(len(ids), 'numeric target')}{part}")
+
             text, sources = self._progress_caption(linked, ids)
             marks = " ".join(self.citations.cite(s) for s in sources)  # markup of our own
-            shown.append(self._show(figs[0], "progress" if len(runs) == 1 else f"progress-{k}", text, marks, figs[1]))
+            shown.append(self._show(panels(PAGE), "progress" if len(runs) == 1 else f"progress-{k}", text, marks,
+                                    lambda panels=panels: panels(PHONE)))
         return shown[0] if len(shown) == 1 else Html("".join(s.html() for s in shown))
 
     def _progress_caption(self, linked: pd.DataFrame, ids: list[str]) -> tuple[str, list[str]]:
@@ -149,6 +184,20 @@ class BriefingCharts:
                 f"{count_text(len(ids), 'numeric target')}" + (f" ({join_words(statuses)})" if statuses else "")
                 + ", each against its target and deadline.")
         return text, sources
+
+
+def _svg_text(fig: Figure) -> str:
+    """The figure as matplotlib's SVG, its text as text, with no date in it (the same marks, the same bytes)."""
+    import io
+
+    import matplotlib
+
+    from .style import house_style
+
+    buffer = io.StringIO()
+    with house_style(), matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
 
 
 def _run_title(ds: Dataset, ids: list[str]) -> str:

@@ -94,7 +94,11 @@ def investments(ds: Dataset, *, currency: str = "CNY", policies: list[str] | Non
         ax_t.set_xlabel("Period (a dot: date reported,\nno period stated)")
         ax_t.xaxis.set_major_locator(_year_locator())  # whole years, however short the span
         if drawn:  # fitted to what is drawn, whole years either side (a lone dot would get a century)
-            ax_t.set_xlim(math.floor(min(drawn)) - 0.5, math.ceil(max(drawn)) + 0.5)
+            low, high = math.floor(min(drawn)) - 0.5, math.ceil(max(drawn)) + 0.5
+            ax_t.set_xlim(low, high)
+            years = list(range(math.ceil(low), math.floor(high) + 1))
+            step = max(1, math.ceil(len(years) / 5))  # at most five labels, whole years only
+            ax_t.set_xticks(years[::step], [str(y) for y in years[::step]])
         ax_t.grid(axis="y", visible=False)
         ax_t.tick_params(axis="y", length=0)
         kinds = list(dict.fromkeys(str(k) for k in inv["kind"]))

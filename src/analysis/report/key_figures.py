@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .text import TREND_TEXT, count_text, join_words
+from .text import TREND_TEXT, count_text, deadline_text, figure_text, goal_text, join_words, missing
 
 if TYPE_CHECKING:
     from datetime import date
@@ -58,3 +58,39 @@ def headline(t: pd.DataFrame, as_of: date) -> str:
     return text
 
 
+
+
+NAMED = 4
+"""Targets named in each line of the verdict; more are counted ("and 3 more")."""
+
+
+def verdicts(t: pd.DataFrame, named: int = NAMED) -> list[tuple[str, str]]:
+    """The verdict in words that name the targets: which were met, missed and partly met (each with the
+    figure that decided it, against its goal), and which open ones fall due next. (label, sentence) pairs,
+    in that order, each naming at most ``named`` targets."""
+    lines = []
+    for status, label in (("met", "Met"), ("missed", "Missed"), ("disputed", "Disputed"), ("partly", "Partly met")):
+        rows = t[t["status"] == status].sort_values(["deadline", "id"], na_position="last")
+        if len(rows):
+            lines.append((label, _named([f"{_name(r)} ({_decided(r)})" for _, r in rows.iterrows()], named)))
+    due = t[t["status"].isin(["due-soon", "upcoming"])].sort_values(["deadline", "id"], na_position="last")
+    if len(due):
+        lines.append(("Next due", _named([f"{_name(r)} ({goal_text(r)} by {deadline_text(r['deadline'], r['deadline_precision'])})"
+                                          for _, r in due.iterrows()], named)))
+    return lines
+
+
+def _name(r: pd.Series) -> str:
+    return str(r["metric"]) if isinstance(r["metric"], str) and r["metric"] else str(r["description_en"]).rstrip(".")
+
+
+def _decided(r: pd.Series) -> str:
+    if missing(r["evidence_value"]):
+        return f"goal {goal_text(r)}"
+    return f"{figure_text(float(r['evidence_value']), str(r['evidence_qualifier']), str(r['unit']))} against {goal_text(r)}"
+
+
+def _named(items: list[str], named: int) -> str:
+    shown = items[:named]
+    more = len(items) - len(shown)
+    return "; ".join(shown) + (f"; and {more} more" if more else "") + "."

@@ -71,7 +71,23 @@ def all_targets(b: Briefing) -> Html:
              "deadline": deadline_text(r["deadline"], r["deadline_precision"]), "status": str(r["status"]),
              "strength": r["strength"] if isinstance(r["strength"], str) and r["status"] in SETTLED else ""}
             for _, r in mine.iterrows()]})
-    return render("all_targets", groups=groups)
+    return render("all_targets", groups=groups, by_status=_by_status(b))
+
+
+def _by_status(b: Briefing) -> list[dict[str, Any]]:
+    """Every target under its status, each naming its policy (linked to its briefing): on a screen, the
+    answer to "which targets have no result?" without reading the table through."""
+    cells = {str(p["id"]): _policy_cells(b, p) for _, p in b.policies.iterrows()}
+    out = []
+    for s in STATUSES:
+        mine = b.targets[b.targets["status"] == s].sort_values(["deadline", "id"], na_position="last")
+        if mine.empty:
+            continue
+        out.append({"status": s, "label": STATUS_TEXT[s], "targets": [
+            {"name": r["metric"] if isinstance(r["metric"], str) else r["description_en"], "goal": goal_text(r),
+             "deadline": deadline_text(r["deadline"], r["deadline_precision"]), **cells[str(r["policy_id"])]}
+            for _, r in mine.iterrows()]})
+    return out
 
 
 def money_by_period(b: Briefing) -> Html:

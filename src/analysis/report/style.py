@@ -208,3 +208,28 @@ def save_chart(fig: Figure, directory: Path | str, name: str, *, key: str | None
         keys[name] = key
         write_atomic(directory / MADE_FROM, (json.dumps(keys, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     return finals
+
+
+def reused_text(earlier: Path | str | None, name: str, key: str) -> str | None:
+    """The text kept under ``name`` (``keep_text``) in the folder of an earlier build, if it was made from
+    ``key``; else ``None``."""
+    if not earlier:
+        return None
+    folder = Path(earlier)
+    kept = folder / f".{name}.json"
+    return kept.read_text(encoding="utf-8") if _made_from(folder).get(name) == key and kept.is_file() else None
+
+
+def keep_text(directory: Path | str, name: str, key: str, text: str) -> None:
+    """Keep ``text`` (a chart drawn for a phone, as JSON) in the charts folder, recorded as made from ``key``,
+    for the next build to reuse (``reused_text``). A dot file: not one of the chart files a reader opens."""
+    import json
+
+    from ..files import write_atomic
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    write_atomic(directory / f".{name}.json", text.encode("utf-8"))
+    keys = _made_from(directory)
+    keys[name] = key
+    write_atomic(directory / MADE_FROM, (json.dumps(keys, indent=1, sort_keys=True) + "\n").encode("utf-8"))

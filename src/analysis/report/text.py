@@ -17,7 +17,7 @@ from typing import Any
 from ..core.unicode import WITHOUT_BIDI
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff《》“”"
-_CJK = re.compile(rf"[\u3000-\u303f{_HAN}\uff00-\uffef]+(?:[\s\d.%~\-+()（）]*[{_HAN}]+)*")
+_CJK = re.compile(rf"[\u3000-\u30ff{_HAN}\uff00-\uffef]+(?:[\s\d.%~\-+()（）]*[\u3040-\u30ff{_HAN}]+)*")
 STATUS_TEXT = {"met": "met", "disputed": "disputed", "partly": "partly met", "missed": "missed",
                "claimed": "claimed, no figure", "restated": "restated", "projected": "projected",
                "not-found": "no result found", "overdue": "overdue", "due-soon": "due soon", "upcoming": "upcoming",

@@ -210,6 +210,8 @@ class _Writer:
 
     def block(self, c: Node) -> str:
         tag, cls = c.tag, c.classes
+        if "screen-only" in cls:
+            return ""  # what a screen reader or a finger needs (a disclosure, a finder); paper has the table
         ident = c.attrs.get("id")
         anchor = f" <{label_name(ident)}>" if ident else ""
         if tag in ("h1", "h2", "h3", "h4"):
