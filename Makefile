@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 KERNEL := industrial-internet
 DEB_PACKAGES := fonts-noto-cjk fonts-noto-color-emoji poppler-utils chromium
 
-.PHONY: help setup system-packages validate check notebooks hooks charts reports watch publish confirm bench lock fixtures test test-fast lab clean distclean
+.PHONY: help setup system-packages validate check notebooks hooks charts reports watch publish confirm bench lock fixtures translations test test-fast lab clean distclean
 
 help: ## list the targets
 	@echo "Industrial Internet Policy Tracker"
@@ -96,6 +96,14 @@ lock: ## re-resolve pyproject.toml in a scratch venv and pin every version in re
 	  "$$tmp/venv/bin/python" -m pip freeze --exclude-editable | grep -v '^analysis[=@ ]'; } > requirements.lock.new && \
 	mv requirements.lock.new requirements.lock && echo "lock: requirements.lock rewritten; 'make setup' installs it"
 
+LOCALE := src/analysis/report/locale
+
+translations: setup ## extract the strings a reader sees and update the catalogs (then translate the empty ones in $(LOCALE)/zh/LC_MESSAGES/messages.po)
+	@$(BIN)/pybabel extract -F $(LOCALE)/babel.cfg -o $(LOCALE)/messages.pot --no-wrap --sort-by-file \
+		--project "Industrial Internet Policy Tracker" . > /dev/null
+	@$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -l zh --no-wrap --no-fuzzy-matching --ignore-obsolete > /dev/null
+	@$(BIN)/python -m analysis.report.i18n $(LOCALE)/zh/LC_MESSAGES/messages.po || true
+
 fixtures: ## copy data/ to tests/fixtures/data, the tests' own package (after a schema change)
 	@rm -rf tests/fixtures/data.new && cp -r data tests/fixtures/data.new && rm -rf tests/fixtures/data && \
 		mv tests/fixtures/data.new tests/fixtures/data && echo "fixtures: tests/fixtures/data is now a copy of data/"
@@ -116,7 +124,7 @@ lab: setup ## open JupyterLab on notebooks/ with the project kernel; saving a no
 	@$(BIN)/jupyter lab notebooks/
 
 clean: ## remove caches and build outputs (keeps .venv and every published edition, reports/<id>/editions/)
-	@rm -rf .pytest_cache .hypothesis .ruff_cache build src/*.egg-info reports/charts reports/_failed reports/.manifest.json reports/.build.lock reports/index.html reports/industrial-internet-data.zip reports/.build-*
+	@rm -rf .pytest_cache .hypothesis .ruff_cache build src/*.egg-info reports/charts reports/_failed reports/.manifest.json reports/.build.lock reports/index.html reports/index.zh.html reports/industrial-internet-data.zip reports/.build-*
 	@for d in reports/*/; do \
 		[ -d "$$d" ] || continue; \
 		find "$$d" -mindepth 1 -maxdepth 1 ! -name editions -exec rm -rf {} +; \

@@ -3,7 +3,7 @@
 title = "China's industrial internet: targets and progress"
 policies = "all"  # "all", a list of policy ids from data/policies.csv, or {"topic": "5g"}
 as_of = "2026-11-29"  # the date the status of each target is computed for (YYYY-MM-DD)
-language = "en"  # policy names in "en", "zh" or "both"
+language = "en"  # the page: "en", "zh" (Chinese), or "both" (English with the Chinese names)
 due_window_months = 12  # a target is "due soon" when its deadline is within this many months
 compare_to = None  # a facts.json (or its folder) to compare with; None: the last edition, else the last build
 base_url = ""  # the published site's address (https://.../): the citation names the page there; "": unpublished

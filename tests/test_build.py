@@ -95,8 +95,9 @@ def test_build_writes_notebook_html_pdf_and_index(built) -> None:
     first = built["first"]
     assert first.returncode == 0, first.stdout + first.stderr
     out = built["reports"] / ID
-    assert sorted(p.name for p in out.iterdir()) == ["charts", "facts.json", f"{ID}.csv", f"{ID}.html", f"{ID}.ipynb",
-                                                    f"{ID}.pdf", f"{ID}.xlsx", "source-numbers.json"]
+    assert sorted(p.name for p in out.iterdir()) == [  # language: both: an English and a Chinese edition
+        "charts", "facts.json", f"{ID}.csv", f"{ID}.html", f"{ID}.ipynb", f"{ID}.pdf", f"{ID}.xlsx", f"{ID}.zh.html",
+        f"{ID}.zh.ipynb", f"{ID}.zh.pdf", "source-numbers.json"]
     assert sorted(p.name for p in (out / "charts").iterdir()) == [  # this policy has money and outcomes
         ".investments.phone.json", ".made-from.json", ".progress.phone.json", ".timeline.phone.json",  # kept for reuse
         "investments.png", "investments.svg", "progress.png", "progress.svg", "timeline.png", "timeline.svg"]

@@ -90,7 +90,7 @@ def test_commentary_is_read_into_blocks_with_their_references(tmp_path: Path) ->
     ("::: findings\n{{ staus a-b }}\n:::\n", "x.md:2: placeholder '{{ staus a-b }}'"),
     ("::: findings\n{{ count winners }}\n:::\n", "x.md:2: '{{ count winners }}': unknown count"),
     ("::: findings\n[@a; b]\n:::\n", "x.md:2: citation '[@a; b]'"),
-    ("::: findings\nx\n:::\n::: findings\ny\n:::\n", "x.md:4: a second block for 'findings' (the first is on line 1)"),
+    ("::: findings\nx\n:::\n::: findings\ny\n:::\n", "x.md:4: a second block for 'findings' in 'en' (the first is on line 1)"),
     ("::: findings\n::: after money\n:::\n", "x.md:2: a block opens inside the block of line 1"),
     ("::: later\n:::\n", "x.md:1: expected '::: findings' or '::: after SECTION'"),
 ])

@@ -127,8 +127,10 @@ def test_no_script_or_event_attribute_reaches_the_html(hostile) -> None:
                "tbody", "tr", "th", "td", "figure", "img", "br", "footer", "code", "figcaption", "link", "details", "summary",
                "caption", "pre", *SVG_TAGS}
     assert names <= allowed, names - allowed
-    links = [dict(attrs) for tag, attrs in parsed.tags if tag == "link"]  # the page's icon, a data: URI, only
-    assert all(link.get("rel") == "icon" and link.get("href", "").startswith("data:image/svg+xml,") for link in links)
+    links = [dict(attrs) for tag, attrs in parsed.tags if tag == "link"]  # the icon (a data: URI), the other edition
+    assert all((link.get("rel") == "icon" and link.get("href", "").startswith("data:image/svg+xml,"))
+               or (link.get("rel") == "alternate" and re.fullmatch(r"[a-z0-9-]+(\.zh)?\.html", link.get("href", "")))
+               for link in links), links
     assert "script" not in names and "iframe" not in names and "object" not in names
     assert any(tag == "table" and ("class", "dataframe") in attrs for tag, attrs in parsed.tags)  # the analyst's cell
     # The house stylesheet, and pandas' scoped table styles: no imports, no addresses, no scripting in CSS.
@@ -139,7 +141,7 @@ def test_no_script_or_event_attribute_reaches_the_html(hostile) -> None:
         for name, value in attrs:
             assert not name.startswith("on"), (tag, name, value)
             if name in ("href", "src"):
-                own = value in ("../index.html", "b.pdf", "b.csv", "b.xlsx")  # the front page and its own files
+                own = value in ("../index.html", "b.pdf", "b.csv", "b.xlsx", "b.zh.html")  # the front page, its files, its other edition
                 assert value and (own or value.startswith(("#", "https://", "http://", "data:image/"))), (tag, name, value)
     text = "".join(parsed.text)
     for inert in (SCRIPT, IMG, LINK, "مرحبا עברית", "zero\u200bwidth", "🚀", LONG):

@@ -102,8 +102,11 @@ def test_shipped_data_statuses() -> None:
     assert status.loc["ii-plan-2021-2023-secondary-nodes", "status"] == "met"
     assert status.loc["ii-plan-2021-2023-secondary-nodes", "evidence_id"] == "secondary-nodes-2021-10"
     # Only pre-deadline figures, a rate that moves steadily: projected from them, and not searched for by then.
-    assert status.loc["14fyp-lianghua-2021-cnc-rate", "status"] == "projected"
-    assert pd.isna(status.loc["14fyp-lianghua-2021-cnc-rate", "checked"])
+    assert status.loc["zj-digital-economy-14fyp-2021-de-share", "status"] == "projected"
+    assert pd.isna(status.loc["zj-digital-economy-14fyp-2021-de-share", "checked"])
+    # A rate like it, but a later plan (2023) set a new level and year: restated comes first.
+    assert status.loc["14fyp-lianghua-2021-cnc-rate", "status"] == "restated"
+    assert status.loc["14fyp-lianghua-2021-cnc-rate", "restated_by"] == "trad-mfg-upgrade-2023-cnc-rate"
     assert status.loc["platform-hq-2026-2028-influential-platforms", "status"] == "upcoming"
     assert status.loc["sc-ii-guideline-2017-world-lead", "status"] == "qualitative"
     # Before the evidence was reported, the same target was not yet met.

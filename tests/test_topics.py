@@ -105,7 +105,8 @@ def test_a_topic_set_in_defaults_resolves_too(tmp_path: Path) -> None:
     path.write_text("defaults:\n  policies: {topic: security}\nbriefings:\n"
                     "  - id: a\n    notebook: briefing.ipynb\n", encoding="utf-8")
     [spec] = read_briefings(path, FIXTURE_DATA, NOTEBOOKS_DIR)
-    assert spec.parameters["policies"] == ["swg-workplan-2019", "ii-security-2019", "iot-security-std-2021"]
+    assert spec.parameters["policies"] == ["swg-workplan-2019", "ii-security-2019", "iot-infra-plan-2021",
+                                           "iot-security-std-2021"]
 
 
 def test_issue_order_puts_undated_policies_last_and_keeps_ties_in_file_order() -> None:

@@ -64,6 +64,7 @@ class Job:
     reuse_charts: bool = True  # copy chart files drawn from the same data by the last build (not with --force)
     additions: Additions = field(default_factory=Additions)  # its commentary and extra cells, checked
     links: str | None = None  # JSON {policy id: briefing id}, for a briefing of every policy (the overview)
+    title_zh: str = ""  # the Chinese edition's title, where the policy has one (else the title as given)
 
 
 def _first_line(source: str) -> str:
@@ -76,7 +77,7 @@ def build_one(job: Job) -> Result:
     start = time.perf_counter()
     b = job.briefing
     work = Path(tempfile.mkdtemp(prefix=f".build-{b.id}-", dir=job.reports_dir))
-    executed = work / f"{b.id}.ipynb"
+    executed = work / f"{b.stems[0]}.ipynb"
     log = work / "kernel.log"
     saved = os.dup(2)
     try:
@@ -141,6 +142,39 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
 
     warnings.filterwarnings("ignore")
     logging.getLogger("papermill").setLevel(logging.ERROR)
+
+    b = job.briefing
+    laps = Laps()
+    laps.lap("start")
+    pages, changed = 0, False
+    for n, language in enumerate(b.editions):
+        # The first edition writes the facts, the downloads and the charts; another is the same briefing in
+        # another language, made in a folder of its own, of which only its pages are kept.
+        folder = work if n == 0 else work / language
+        folder.mkdir(exist_ok=True)
+        ran = executed if n == 0 else folder / f"{b.stem(language)}.ipynb"
+        made = _edition(job, language, folder, ran, keep=n == 0, laps=laps, suffix="" if n == 0 else f" {language}")
+        if isinstance(made, str):  # why it failed
+            return Result(b.id, False, time.perf_counter() - start, made)
+        edition_pages, edition_changed = made
+        pages = pages or edition_pages
+        changed = changed or edition_changed
+        if n:
+            for ext in ("ipynb", "html", "pdf"):
+                os.replace(folder / f"{b.stem(language)}.{ext}", work / f"{b.stem(language)}.{ext}")
+            shutil.rmtree(folder, ignore_errors=True)
+    outputs = _move_into_place(work, job.reports_dir / b.id, b)
+    failed = job.reports_dir / FAILED / f"{b.id}.ipynb"
+    failed.unlink(missing_ok=True)
+    laps.lap("publish")
+    return Result(b.id, True, time.perf_counter() - start, outputs=outputs, pages=pages, changed=changed,
+                  phases=laps.seconds)
+
+
+def _edition(job: Job, language: str, work: Path, executed: Path, *, keep: bool, laps: Laps,
+             suffix: str) -> str | tuple[int, bool]:
+    """Run and export one edition into ``work``: (its PDF's pages, whether its page changed), or the line
+    that says why it failed."""
     import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -148,17 +182,22 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
     from ..report.exporters import BriefingHTMLExporter, BriefingPDFExporter, pdf_pages
 
     b = job.briefing
+    stem = b.stem(language)
     previous = job.reports_dir / b.id / FACTS
     editions_dir = job.reports_dir / b.id / EDITIONS
     charts = job.reports_dir / b.id / "charts"
     params = dict(job.parameters)
+    if len(b.editions) > 1:  # English keeps the Chinese names beside its own (language: both)
+        params["language"] = "both" if language == "en" else language
+    if language == "zh" and job.title_zh:
+        params["title"] = job.title_zh
     notebook = nbformat.read(b.notebook, as_version=4)
     if not notebook.metadata.get("kernelspec"):  # made from its jupytext script: run it on the project's kernel
         notebook.metadata["kernelspec"] = {"name": KERNEL, "display_name": KERNEL, "language": "python"}
     if "context" in b.declared:  # a briefing notebook: the plumbing in one parameter, then the save step
         params["context"] = BuildContext(
             data_dir=str(job.data_dir.resolve()), validated=job.fingerprint or None, data_version=job.data_version,
-            out_dir=str(work), charts_dir=str(work / "charts"),
+            out_dir=str(work), charts_dir=str(work / "charts") if keep else None,
             previous_charts=str(charts.resolve()) if job.reuse_charts and charts.is_dir() else None,
             previous_facts=str(previous.resolve()) if previous.exists() else None,
             editions_dir=str(editions_dir.resolve()), briefing_id=b.id,
@@ -168,9 +207,6 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
         notebook.cells.append(nbformat.v4.new_code_cell(SAVE_CELL, metadata={"tags": ["saved-by-build"]}))
     if params.get("compare_to"):
         params["compare_to"] = str(Path(params["compare_to"]).resolve())
-    laps = Laps()
-    lap = laps.lap
-    lap("start")
     try:
         engine = None if os.environ.get("ANALYSIS_COLD_KERNELS") else ENGINE  # a new kernel each: for debugging
         if engine:
@@ -182,33 +218,30 @@ def _run(job: Job, work: Path, executed: Path, start: float) -> Result:
         _keep_failed(job, executed)
         where = f"cell {exc.cell_index + 1}" + (f" ({_first_line(exc.source)})" if exc.source else "")
         evalue = exc.evalue.strip().splitlines()[0] if exc.evalue.strip() else ""
-        return Result(b.id, False, time.perf_counter() - start, f"{where} raised {exc.ename}: {evalue}")
+        edition = f" of the {language} edition" if suffix else ""
+        return f"{where}{edition} raised {exc.ename}: {evalue}"
 
-    lap("run")
+    laps.lap("run" + suffix)
     nb = nbformat.read(executed, as_version=4)
+    facts = (work if keep else work.parent) / FACTS
     nb.metadata["briefing"] = {"id": b.id, "title": params.get("title") or b.id, "as_of": params["as_of"],
-                               "data_version": job.data_version, "edition": _edition_line(work / FACTS, editions_dir),
-                               "base_url": str(params.get("base_url") or "")}
+                               "data_version": job.data_version, "edition": _edition_line(facts, editions_dir),
+                               "base_url": str(params.get("base_url") or ""), "language": language,
+                               "editions": list(b.editions)}
     # The executed notebook names where its files end up, not the temporary folder they were made in.
     final = str((job.reports_dir / b.id).resolve())
     executed.write_text(nbformat.writes(nb).replace(str(work), final), encoding="utf-8")
     html, _ = BriefingHTMLExporter().from_notebook_node(nb)
     try:
-        changed = (job.reports_dir / b.id / f"{b.id}.html").read_text(encoding="utf-8") != html
+        changed = (job.reports_dir / b.id / f"{stem}.html").read_text(encoding="utf-8") != html
     except OSError:
         changed = True
-    (work / f"{b.id}.html").write_text(html, encoding="utf-8")
-    lap("html")
+    (work / f"{stem}.html").write_text(html, encoding="utf-8")
+    laps.lap("html" + suffix)
     pdf, _ = BriefingPDFExporter().from_notebook_node(nb)
-    pages = pdf_pages(pdf)
-    (work / f"{b.id}.pdf").write_bytes(pdf)
-    lap("pdf")
-    outputs = _move_into_place(work, job.reports_dir / b.id, b.id)
-    failed = job.reports_dir / FAILED / f"{b.id}.ipynb"
-    failed.unlink(missing_ok=True)
-    lap("publish")
-    return Result(b.id, True, time.perf_counter() - start, outputs=outputs, pages=pages, changed=changed,
-                  phases=laps.seconds)
+    (work / f"{stem}.pdf").write_bytes(pdf)
+    laps.lap("pdf" + suffix)
+    return pdf_pages(pdf), changed
 
 
 def _edition_line(facts_file: Path, editions_dir: Path) -> str:
@@ -218,10 +251,11 @@ def _edition_line(facts_file: Path, editions_dir: Path) -> str:
     return edition_label(snapshot.read(facts_file), editions_dir)
 
 
-def _move_into_place(work: Path, target: Path, bid: str) -> list[str]:
+def _move_into_place(work: Path, target: Path, b: BriefingSpec) -> list[str]:
     """Move the finished files into ``target``: each file by an atomic rename, charts as a folder."""
     target.mkdir(parents=True, exist_ok=True)
-    names = [f"{bid}.ipynb", f"{bid}.html", f"{bid}.pdf"]
+    bid = b.id
+    names = [f"{stem}.{ext}" for stem in b.stems for ext in ("ipynb", "html", "pdf")]
     names += [kept for kept in (FACTS, NUMBERS) if (work / kept).exists()]
     for made, name in ((CSV_NAME, f"{bid}.csv"), (XLSX_NAME, f"{bid}.xlsx")):  # the data behind the briefing
         if (work / made).exists():

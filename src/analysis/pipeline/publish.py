@@ -81,7 +81,7 @@ def _refusal(b: BriefingSpec, opts: Options, code: dict[str, str], today: str, m
     if entry["inputs"] != hashes:
         return f"it is out of date since it was built ({'; '.join(changed(entry['inputs'], hashes))}); {build_it}"
     folder = opts.reports_dir / b.id
-    missing = [name for name in (FACTS, f"{b.id}.pdf") if not (folder / name).is_file()]
+    missing = [name for name in (FACTS, f"{b.stems[0]}.pdf") if not (folder / name).is_file()]
     if missing:
         return f"its {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing; {build_it}"
     state = commentary_state(folder)  # the build just checked: it is up to date
@@ -146,7 +146,7 @@ def _publish_locked(opts: Options, chosen: list[BriefingSpec], published: str, f
                 "fix the build and publish again")
             failed += 1
             continue
-        pdf = f"{b.id}.pdf"
+        pdf = f"{b.stems[0]}.pdf"
         write_atomic(edition / pdf, (opts.reports_dir / b.id / pdf).read_bytes())
         say(f"published {b.id} edition {plan.number} of {published}: {edition / pdf}")
     return 130 if status == 130 else (1 if failed else 0)

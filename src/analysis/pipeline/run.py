@@ -92,7 +92,22 @@ def planned(b: BriefingSpec, opts: Options, code: dict[str, str], today: str,
     hashes = input_hashes(replace(b, parameters=params), opts.data_dir, code, package, opts.reports_dir)
     if selected(b) is None and links:
         hashes["briefing links"] = digest_text(links)
+    if b.title_zh:
+        hashes["title_zh"] = digest_text(b.title_zh)
     return params, hashes
+
+
+def title_zh(b: BriefingSpec, package: TextRows) -> str:
+    """The Chinese edition's title: the entry's ``title_zh``, else the policy's own Chinese title for a briefing
+    of one policy that has one."""
+    chosen = selected(b)
+    if "zh" not in b.editions:
+        return ""
+    if b.title_zh:
+        return b.title_zh
+    if not chosen or len(chosen) != 1:
+        return ""
+    return next((r.get("title_zh") or "" for r in package.rows("policies") if r["id"] == chosen[0]), "")
 
 
 def policy_briefings(briefings: list[BriefingSpec]) -> str:
@@ -163,7 +178,8 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
     for b in chosen:
         params, hashes = planned(b, opts, code, today, package, links)
         entry = manifest.get(b.id, {})
-        outputs_present = all((opts.reports_dir / b.id / f"{b.id}.{ext}").exists() for ext in ("html", "pdf"))
+        outputs_present = all((opts.reports_dir / b.id / f"{stem}.{ext}").exists() for stem in b.stems
+                              for ext in ("html", "pdf"))
         if not opts.force and entry.get("inputs") == hashes and outputs_present:
             say(f"skipped  {b.id} (unchanged)")
             continue
@@ -175,7 +191,7 @@ def _build_locked(opts: Options, briefings: list[BriefingSpec], chosen: list[Bri
         version = slice_version(package, selected(b))  # what the briefing cites: a hash of what it reads
         todo.append((Job(b, params, opts.data_dir, opts.reports_dir, version, opts.timeout, files.fingerprint,
                          reuse_charts=not opts.force, additions=additions[b.id],
-                         links=links if selected(b) is None else None), hashes, reasons))
+                         links=links if selected(b) is None else None, title_zh=title_zh(b, package)), hashes, reasons))
 
     lap("plan")
     outcome = Outcome()
@@ -242,7 +258,7 @@ def check_additions(briefings: list[BriefingSpec], chosen: list[BriefingSpec], p
     out = {}
     for b in chosen:
         try:
-            out[b.id] = read_additions(b.id, b.notebook, b.notebooks_dir, package, selected(b))
+            out[b.id] = read_additions(b.id, b.notebook, b.notebooks_dir, package, selected(b), b.editions)
         except CommentaryError as exc:
             problems += exc.problems
     if problems:

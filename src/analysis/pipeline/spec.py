@@ -23,7 +23,7 @@ from .. import paths
 from ..data import topics
 from ..data.problems import ProblemsError, did_you_mean
 
-ENTRY_KEYS = {"id", "notebook", "parameters"}
+ENTRY_KEYS = {"id", "notebook", "parameters", "title_zh"}
 TOP_KEYS = {"defaults", "briefings"}
 SET_BY_BUILD = {"context"}
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -38,6 +38,7 @@ class BriefingSpec:
     parameters: dict[str, Any]
     declared: frozenset[str] = frozenset()  # the names in the notebook's parameters cell
     notebooks_dir: Path = paths.NOTEBOOKS_DIR  # where its commentary and extra cells are looked for
+    title_zh: str = ""  # the Chinese edition's title, where the entry gives one (else the policy's own)
 
     @property
     def additions(self) -> list[Path]:
@@ -53,6 +54,21 @@ class BriefingSpec:
     @property
     def title(self) -> str:
         return str(self.parameters.get("title", self.id))
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """The languages it is built in, the first one the edition that writes its facts and downloads:
+        ``language: both`` is English (with the Chinese names beside) and Chinese."""
+        language = str(self.parameters.get("language", "en"))
+        return ("en", "zh") if language == "both" else (language,)
+
+    def stem(self, language: str) -> str:
+        """The file name of an edition without its extension: ``<id>`` in English, ``<id>.zh`` in Chinese."""
+        return self.id if language == "en" else f"{self.id}.{language}"
+
+    @property
+    def stems(self) -> list[str]:
+        return [self.stem(language) for language in self.editions]
 
 
 # -- the list of briefings ------------------------------------------------------------------------------
@@ -139,7 +155,7 @@ def read_briefings(path: Path, data_dir: Path, notebooks_dir: Path = paths.NOTEB
             continue
         bid = str(entry.get("id", f"#{n}"))
         label = f"{where}: briefing {bid!r}"
-        problems += [f"{label}: unknown key {k!r} (expected: id, notebook, parameters)" for k in entry
+        problems += [f"{label}: unknown key {k!r} (expected: id, notebook, parameters, title_zh)" for k in entry
                      if k not in ENTRY_KEYS]
         if "id" not in entry or not _ID.fullmatch(bid):
             problems.append(f"{label}: 'id' must be a slug of lower-case letters, digits and hyphens")
@@ -171,7 +187,10 @@ def read_briefings(path: Path, data_dir: Path, notebooks_dir: Path = paths.NOTEB
             params["policies"], resolved = resolve_topic(label, params["policies"], policy_rows, data_dir)
             problems += resolved
         problems += _check_parameters(label, params, policies)
-        out.append(BriefingSpec(bid, notebook, params, frozenset(declared), notebooks_dir))
+        if "title_zh" in entry and not (isinstance(entry["title_zh"], str) and entry["title_zh"].strip()):
+            problems.append(f"{label}: 'title_zh' must be the Chinese edition's title, as text")
+        out.append(BriefingSpec(bid, notebook, params, frozenset(declared), notebooks_dir,
+                                str(entry.get("title_zh") or "")))
     if problems:
         raise ConfigError(problems)
     return out

@@ -123,7 +123,7 @@ class Additions:
 
 
 def read_additions(briefing_id: str, notebook: Path, notebooks_dir: Path, package: TextRows,
-                   policies: list[str] | None) -> Additions:
+                   policies: list[str] | None, languages: tuple[str, ...] | None = None) -> Additions:
     """Read and check a briefing's commentary and extra cells; raise ``CommentaryError`` listing every
     problem (an unknown section, target, amount or source id), before anything runs."""
     known = list(notebook_sections(notebook))
@@ -132,7 +132,7 @@ def read_additions(briefing_id: str, notebook: Path, notebooks_dir: Path, packag
     path = commentary_path(notebooks_dir, briefing_id)
     if path.exists():
         try:
-            commentary = read_commentary(path, known)
+            commentary = read_commentary(path, known, languages)
             chosen = policies if policies is not None else [r["id"] for r in package.rows("policies")]
             problems += check_ids(commentary, {r["id"]: r["policy_id"] for r in package.rows("targets")},
                                   {r["id"] for r in package.rows("sources")},
@@ -174,8 +174,10 @@ def splice(cells: list[Any], additions: Additions, briefing_id: str) -> list[Any
             inserts.setdefault(ends[section], []).append(
                 new(cell.source, metadata={**cell.metadata, "tags": [*cell.metadata.get("tags", []), "extra"]}))
     if additions.commentary is not None:
-        for block in additions.commentary.blocks:
-            if block.section != FINDINGS:
+        # One cell per section: it shows the section's blocks in the page's language (a zh block beside an en one).
+        for section in dict.fromkeys(b.section for b in additions.commentary.blocks):
+            if section != FINDINGS:
+                block = next(b for b in additions.commentary.blocks if b.section == section)
                 code = COMMENTARY_CELL.format(bid=briefing_id, section=block.section)
                 inserts.setdefault(ends[block.section], []).append(
                     nbformat.v4.new_code_cell(code, metadata={"tags": ["commentary-by-build"]}))

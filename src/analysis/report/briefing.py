@@ -20,13 +20,13 @@ from ..core.status_rules import STATUSES
 from ..data import topics
 from ..data.problems import did_you_mean
 from ..data.reads import read_text_rows, slice_version
-from ..files import read_json_object
-from . import snapshot
+from . import i18n, snapshot
 from .chart_sections import BriefingCharts
 from .commentary_render import BriefingCommentary
 from .context import BuildContext
 from .downloads import tables
 from .fragments import render
+from .i18n import _, ngettext
 from .key_figures import headline, verdicts
 from .tables import BriefingTables
 from .text import (
@@ -34,7 +34,7 @@ from .text import (
     STATUS_TEXT,
     Citations,
     Html,
-    count_text,
+    day_text,
     deadline_text,
     figure_text,
     goal_text,
@@ -84,6 +84,7 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
         self.title = title
         self.as_of = as_date(as_of)
         self.language = language
+        i18n.activate("zh" if language == "zh" else "en")  # the page's language: every section speaks it
         self.due_window_months = due_window_months
         everything = load(folder, validated=ctx.validated)
         selected = _choose(everything.policies, policies)
@@ -104,7 +105,7 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
         self.data_version = ctx.data_version or slice_version(read_text_rows(folder),
                                                                  None if policies in ("all", None) else selected)
         self.ds = replace(self.ds, version=self.data_version)  # what the page cites
-        self.citations = Citations(kept=_read_numbers(ctx.previous_facts))
+        self.citations = Citations(kept=snapshot.read_numbers(ctx.previous_facts))
         grades = dict(zip(self.ds.sources["id"], self.ds.sources["grade"].astype(str), strict=True))
         self._grade = grades
         self._corroborating: dict[tuple[str, str], list[str]] = {}
@@ -113,7 +114,8 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
         self.listed_sources: set[str] | None = None
         """The sources the Sources section listed (``None`` until it is shown)."""
         self._briefing_of: dict[str, str] = json.loads(ctx.briefings) if ctx.briefings else {}
-        self.facts = take(self)
+        with i18n.use("en"):  # facts are compared across builds and editions: always in the same words
+            self.facts = take(self)
         self._read_commentary(ctx.commentary, ctx.briefing_id or "")
         if self.remarks is not None and self.remarks_state is not None:
             self.facts["commentary"] = {"digest": self.remarks.digest, **self.remarks_state.as_facts()}
@@ -216,7 +218,7 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
 
     @cached_property
     def _outcome_rows(self) -> dict[str, Any]:
-        return {str(o["id"]): o for _, o in self.ds.outcomes.iterrows()}
+        return {str(o["id"]): o for _i, o in self.ds.outcomes.iterrows()}
 
     # -- sections -----------------------------------------------------------------------------------
 
@@ -227,11 +229,12 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
         if self.baseline is None:
             return render("since", first=True)
         cmp = compare(self.baseline, self.facts)
-        old = cmp.old_as_of
-        same_day = " (an earlier build with the same status date)" if cmp.old_as_of == cmp.new_as_of else ""
+        old = day_text(str(cmp.old_as_of))
+        same_day = _(" (an earlier build with the same status date)") if cmp.old_as_of == cmp.new_as_of else ""
         version = self.baseline.get("data_version")
-        heading = f"Since {old}"
-        intro = f"Compared with the briefing as of {old}{same_day}{f', data version {version}' if version else ''}: "
+        heading = _("Since {old}").format(old=old)
+        intro = _("Compared with the briefing as of {old}{same_day}{version}: ").format(
+            old=old, same_day=same_day, version=_(", data version {version}").format(version=version) if version else "")
         if isinstance(edition := self.baseline.get("edition"), dict):  # a published edition, not a build
             from .editions import since_words
 
@@ -240,12 +243,13 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
         for group, kind, table in SECTIONS:
             changes = cmp.of(kind, table)
             if changes:
-                groups.append({"heading": group, "kind": kind, "changes": [
-                    {"label": c.label, "old": c.old, "new": c.new,
-                     "detail": describe(c) if kind in ("figure", "revised", "lineage", "assessment", "removed") else ""}
+                groups.append({"heading": _(group), "kind": kind, "changes": [
+                    {"label": _(c.label) if kind == "commentary" else c.label, "old": c.old, "new": c.new,
+                     "detail": describe(c) if kind in ("figure", "revised", "lineage", "assessment", "removed",
+                                                       "commentary") else ""}
                     for c in changes]})
         return render("since", first=False, heading=heading, intro=intro, groups=groups, changed=bool(cmp.changes),
-                      count=count_text(len(cmp.changes), "change"))
+                      count=ngettext("{n} change", "{n} changes", len(cmp.changes)).format(n=len(cmp.changes)))
 
     def key_figures(self) -> Html:
         """Where the targets stand, with denominators, so that a reader of this section alone is not misled.
@@ -256,8 +260,8 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
         """
         t = self.targets
         counts = t["status"].value_counts()
-        boxes = [(str(len(self.policies)), "policy" if len(self.policies) == 1 else "policies"),
-                 (str(len(t)), "target" if len(t) == 1 else "targets")]
+        boxes = [(str(len(self.policies)), ngettext("policy", "policies", len(self.policies))),
+                 (str(len(t)), ngettext("target", "targets", len(t)))]
         for s in STATUSES:
             n = int(counts.get(s, 0))
             if not n:
@@ -265,15 +269,15 @@ class Briefing(BriefingCharts, BriefingTables, BriefingCommentary):
             label = STATUS_TEXT[s]
             if s in ("met", "partly", "missed"):
                 strong = int(((t["status"] == s) & (t["strength"] == "strong")).sum())
-                label += f", {strong} on strong evidence"
+                label += _(", {n} on strong evidence").format(n=strong)
             boxes.append((str(n), label))
         amounts = self.investments.dropna(subset=["amount"])
         if len(amounts):
             # No total: spending, investment driven, subsidies and pledges do not add up.
-            boxes.append((str(len(amounts)), "amount of money on record" if len(amounts) == 1 else
-                          "amounts of money on record"))
-        later = (count_text(len(self.later_policies), "selected policy", "selected policies")
-                 if self.later_policies else "")
+            boxes.append((str(len(amounts)), ngettext("amount of money on record", "amounts of money on record",
+                                                      len(amounts))))
+        later = (ngettext("{n} selected policy", "{n} selected policies", len(self.later_policies)).format(
+            n=len(self.later_policies)) if self.later_policies else "")
         return render("key_figures", boxes=boxes, headline=self.headline(), later=later, as_of=self.as_of.isoformat(),
                       findings=markup(str(self.findings())), verdicts=verdicts(t, 4 if len(self.policies) == 1 else 2))
 
@@ -303,17 +307,6 @@ def show_commentary(namespace: dict[str, Any], context: BuildContext | dict[str,
     return made[0].commentary(section)
 
 
-def _read_numbers(previous_facts: Path | str | None) -> dict[str, int]:
-    """The source numbers of the series' last build, kept beside its facts.json; none (a fresh start) if
-    unreadable."""
-    if not previous_facts:
-        return {}
-    numbers = read_json_object(Path(previous_facts).parent / snapshot.NUMBERS).get("sources")
-    if not isinstance(numbers, dict):
-        return {}
-    return {str(k): v for k, v in numbers.items() if isinstance(v, int) and not isinstance(v, bool) and v > 0}
-
-
 def _choose(policies: pd.DataFrame, chosen: list[str] | str | dict[str, str] | None) -> list[str]:
     """The ids a briefing's ``policies`` parameter names, checked against the data (as the build checks the
     list of briefings): "all", a list of ids, or ``{"topic": NAME}`` resolved in issue order."""
@@ -326,9 +319,10 @@ def _choose(policies: pd.DataFrame, chosen: list[str] | str | dict[str, str] | N
         name = chosen["topic"]
         if name not in topics.TOPICS:
             raise ValueError(f"unknown topic {name!r}{topics.suggest(name)} (known topics: {', '.join(topics.TOPICS)})")
-        rows = [topics.PolicyRow(str(p["id"]), plain_date(p["issued"], p["issued_precision"]),
-                                 tuple(topics.split("" if missing(p["topics"]) else str(p["topics"]))))
-                for _, p in policies.iterrows()]
+        with i18n.use("en"):  # ISO dates, which sort
+            rows = [topics.PolicyRow(str(p["id"]), plain_date(p["issued"], p["issued_precision"]),
+                                     tuple(topics.split("" if missing(p["topics"]) else str(p["topics"]))))
+                    for _i, p in policies.iterrows()]
         ids = topics.policies_with_topic(rows, name)
         if not ids:
             raise ValueError(f"no policy has topic {name!r}: the briefing would be empty")
@@ -348,7 +342,7 @@ def take(b: Briefing) -> dict[str, Any]:
         str(p["id"]): {"title": str(p["title_en"]), "issued": plain_date(p["issued"], p["issued_precision"]),
                        "period": period_text(p["period_start"], p["period_end"]), "issuer": str(p["issuer"]),
                        "level": str(p["level"])}
-        for _, p in b.policies.iterrows()
+        for _i, p in b.policies.iterrows()
     }
     outcomes = b.ds.outcomes.set_index("id", drop=False)
 
@@ -359,7 +353,7 @@ def take(b: Briefing) -> dict[str, Any]:
         return f"{figure_text(float(o['value']), str(o['qualifier']), str(o['unit']))} ({when_text(o)})"
 
     targets = {}
-    for _, t in b.targets.iterrows():
+    for _i, t in b.targets.iterrows():
         trend = None
         if isinstance(t["trend"], str):
             # The inputs, so a reader can redo the sum.
@@ -382,7 +376,7 @@ def take(b: Briefing) -> dict[str, Any]:
         str(i["id"]): {"policy": str(i["policy_id"]), "description": str(i["funded"]), "amount": money_text(i),
                        "as_printed": _maybe(i["as_printed"]), "period": period_text(i["period_start"], i["period_end"]),
                        "kind": str(i["kind"])}
-        for _, i in b.investments.iterrows()
+        for _i, i in b.investments.iterrows()
     }
     return {"format": snapshot.FORMAT, "title": b.title, "as_of": b.as_of.isoformat(), "data_version": b.data_version,
             "policies": policies, "targets": targets, "investments": investments}

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from .i18n import _
 from .style import INK, LANE, MUTED
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ class YearAxis:
             labels.append(str(y))
         if self.undated:
             ticks.append(self.undated_x)
-            labels.append("no date")
+            labels.append(_("no date"))
         return ticks, labels
 
     def main_share(self) -> float:
@@ -171,5 +172,5 @@ def labels_above(ax: Axes, lanes: list[str], edges: list[float], layout: ChartLa
 
 
 def source_text(extra: str, layout: ChartLayout) -> str:
-    text = f"Source: Industrial Internet Policy Tracker; each fact cited in the briefing.{(' ' + extra) if extra else ''}"
+    text = _("Source: Industrial Internet Policy Tracker; each fact cited in the briefing.") + ((" " + extra) if extra else "")
     return textwrap.fill(text, layout.chars() if layout.above else int(layout.width * 14.5))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .chart_layout import PAGE, PHONE, ChartLayout
 from .fragments import Svg, render
+from .i18n import _, ngettext
 from .text import STATUS_TEXT, Html, count_text, join_words
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ class BriefingCharts:
         runs = tl.groups(pol.sort_values(["issued", "id"], na_position="last"), self.language)
         shown = []
         for k, ids in enumerate(runs, 1):
-            part = f" (part {k} of {len(runs)})" if len(runs) > 1 else ""
+            part = _(" (part {k} of {n})").format(k=k, n=len(runs)) if len(runs) > 1 else ""
             def run(layout: ChartLayout, ids: list[str] = ids, part: str = part) -> Figure:
                 return tl.timeline(self.ds, self.status, self.as_of, policies=ids, language=self.language,  # type: ignore[arg-type]
                                    title=_run_title(self.ds, ids) + part, layout=layout)
@@ -135,17 +136,18 @@ class BriefingCharts:
 
         amounts = self.investments.dropna(subset=["amount"])
         if amounts.empty:
-            return render("note", words="No amount of money is stated for these policies; the table below lists "
-                          "what is known." if len(self.investments) else "No money is recorded for these policies.")
+            return render("note", words=_("No amount of money is stated for these policies; the table below lists "
+                          "what is known.") if len(self.investments) else _("No money is recorded for these policies."))
         chosen = None if len(self.policy_ids) == len(self.ds.policies) else self.policy_ids
 
         def money(layout: ChartLayout) -> Figure:
             return charts.investments(self.ds, policies=chosen, layout=layout)
 
         cny = amounts[amounts["currency"] == "CNY"]
-        text = (f"Bar chart of {count_text(len(cny), 'amount')} of money in CNY on a log scale, beside the period "
-                f"each covers" + (f"; {len(amounts) - len(cny)} in other currencies not drawn." if len(cny) < len(amounts)
-                                   else "."))
+        text = _("Bar chart of {amounts} of money in CNY on a log scale, beside the period each covers").format(
+            amounts=ngettext("{n} amount", "{n} amounts", len(cny)).format(n=len(cny))) + (
+            _("; {n} in other currencies not drawn.").format(n=len(amounts) - len(cny)) if len(cny) < len(amounts)
+            else _("."))
         return self._show(money(PAGE), "investments", text, phone=lambda: money(PHONE))
 
     def progress_chart(self) -> Svg | Html:
@@ -154,15 +156,16 @@ class BriefingCharts:
 
         linked = self.ds.outcomes.dropna(subset=["target_id", "value"])
         if not linked["target_id"].isin(self.targets["id"]).any():
-            return render("note", words="No reported figures are linked to these targets yet.")
+            return render("note", words=_("No reported figures are linked to these targets yet."))
         drawn = charts.progress_targets(self.ds, self.policy_ids)
         runs = [list(drawn["id"][i:i + charts.PANELS]) for i in range(0, len(drawn), charts.PANELS)]
         shown = []
         for k, ids in enumerate(runs, 1):
-            part = f" (part {k} of {len(runs)})" if len(runs) > 1 else ""
+            part = _(" (part {k} of {n})").format(k=k, n=len(runs)) if len(runs) > 1 else ""
             def panels(layout: ChartLayout, ids: list[str] = ids, part: str = part) -> Figure:
                 return charts.progress(self.ds, self.status, policies=self.policy_ids, targets=ids, layout=layout,
-                                       title=f"Reported progress against {count_text(len(ids), 'numeric target')}{part}")
+                                       title=_("Reported progress against {targets}").format(targets=ngettext(
+                                           "{n} numeric target", "{n} numeric targets", len(ids)).format(n=len(ids))) + part)
 
             text, sources = self._progress_caption(linked, ids)
             marks = " ".join(self.citations.cite(s) for s in sources)  # markup of our own
@@ -180,9 +183,10 @@ class BriefingCharts:
             sources += [s for s in self.row_sources("outcomes", o.id, o.source_id) if s not in sources]  # type: ignore[attr-defined]
         counts = self.status[self.status["target_id"].isin(ids)]["status"].value_counts()
         statuses = [f"{int(n)} {STATUS_TEXT[str(s)]}" for s, n in counts.items() if n]
-        text = (f"Line charts of {count_text(len(figures), 'reported figure')} for "
-                f"{count_text(len(ids), 'numeric target')}" + (f" ({join_words(statuses)})" if statuses else "")
-                + ", each against its target and deadline.")
+        text = _("Line charts of {figures} for {targets}{statuses}, each against its target and deadline.").format(
+            figures=ngettext("{n} reported figure", "{n} reported figures", len(figures)).format(n=len(figures)),
+            targets=ngettext("{n} numeric target", "{n} numeric targets", len(ids)).format(n=len(ids)),
+            statuses=f" ({join_words(statuses)})" if statuses else "")
         return text, sources
 
 

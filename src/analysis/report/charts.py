@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from .chart_layout import PAGE, PHONE, TEXT, WIDTH, ChartLayout, source_line
 from .chart_layout import year_of as _year
+from .i18n import _, ngettext
 from .style import INK, KIND_COLOUR, MUTED, STATUS_LABEL, STATUS_STYLE, STATUS_TEXT_COLOUR, house_style
 from .svg import tooltip
-from .text import compact_number, count_text, deadline_text, figure_text, target_text, when_text
+from .text import KIND_TEXT, compact_number, deadline_text, figure_text, target_text, when_text
 from .timeline import LANGUAGES, Language, policy_label, timeline
 
 __all__ = ["LANGUAGES", "PAGE", "PHONE", "ChartLayout", "Language", "investments", "policy_label", "progress", "timeline"]
+
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,10 +55,11 @@ def investments(ds: Dataset, *, currency: str = "CNY", policies: list[str] | Non
     other = inv[inv["currency"] != currency]
     inv = inv[inv["currency"] == currency].sort_values("amount").reset_index(drop=True)
     n = max(len(inv), 1)
-    head = title or f"Money behind the policies: {count_text(len(inv), 'amount')} in {currency}"
-    note = "'driven' is investment mobilised, not state spending."
+    head = title or _("Money behind the policies: {amounts} in {currency}").format(
+        amounts=ngettext("{n} amount", "{n} amounts", len(inv)).format(n=len(inv)), currency=currency)
+    note = _("'driven' is investment mobilised, not state spending.")
     if len(other):
-        note += f" {len(other)} amount(s) in other currencies not shown (no sourced exchange rate)."
+        note += " " + _("{n} amount(s) in other currencies not shown (no sourced exchange rate).").format(n=len(other))
     if layout.above:
         return _investments_narrow(inv, currency, head, note, layout)
     fig_h = 1.7 + 0.36 * n
@@ -91,7 +94,7 @@ def investments(ds: Dataset, *, currency: str = "CNY", policies: list[str] | Non
             elif not pd.isna(start):
                 drawn.append(_year(start))
                 ax_t.plot([drawn[-1]], [i], marker="o", markersize=5, color=KIND_COLOUR[str(r["kind"])])
-        ax_t.set_xlabel("Period (a dot: date reported,\nno period stated)")
+        ax_t.set_xlabel(_("Period (a dot: date reported,\nno period stated)"))
         ax_t.xaxis.set_major_locator(_year_locator())  # whole years, however short the span
         if drawn:  # fitted to what is drawn, whole years either side (a lone dot would get a century)
             low, high = math.floor(min(drawn)) - 0.5, math.ceil(max(drawn)) + 0.5
@@ -102,7 +105,7 @@ def investments(ds: Dataset, *, currency: str = "CNY", policies: list[str] | Non
         ax_t.grid(axis="y", visible=False)
         ax_t.tick_params(axis="y", length=0)
         kinds = list(dict.fromkeys(str(k) for k in inv["kind"]))
-        ax.legend(handles=[Patch(color=KIND_COLOUR[k], label=k) for k in kinds], loc="lower left",
+        ax.legend(handles=[Patch(color=KIND_COLOUR[k], label=KIND_TEXT[k]) for k in kinds], loc="lower left",
                   bbox_to_anchor=(0, 1.0), ncol=len(kinds) or 1, fontsize=TEXT)
         fig.suptitle(head, x=0.01, ha="left", fontsize=11, fontweight="bold", y=1 - 0.12 / fig_h, va="top")
         source_line(fig, note)
@@ -119,10 +122,10 @@ def _period_words(r: pd.Series) -> str:
     if not pd.isna(start) and not pd.isna(end):
         return f"{start.year}" if start.year == end.year else f"{start.year}–{end.year}"
     if not pd.isna(end):
-        return f"to {end.year}"
+        return _("to {year}").format(year=end.year)
     if not pd.isna(start):
-        return f"from {start.year}"
-    return f"reported {r['reported'].year}" if not pd.isna(r["reported"]) else "no period stated"
+        return _("from {year}").format(year=start.year)
+    return _("reported {year}").format(year=r["reported"].year) if not pd.isna(r["reported"]) else _("no period stated")
 
 
 def _investments_narrow(inv: pd.DataFrame, currency: str, head: str, note: str, layout: ChartLayout) -> Figure:
@@ -132,7 +135,7 @@ def _investments_narrow(inv: pd.DataFrame, currency: str, head: str, note: str, 
     from matplotlib.ticker import NullFormatter
     from matplotlib.transforms import blended_transform_factory
 
-    labels = [_shorten(f"{r.funded} ({_period_words(r)})", layout.chars(), 4) for _, r in inv.iterrows()]
+    labels = [_shorten(f"{r.funded} ({_period_words(r)})", layout.chars(), 4) for _i, r in inv.iterrows()]
     lane = [0.1 + (label.count("\n") + 1) * layout.text * 1.15 / 72 + 0.3 for label in labels] or [0.4]
     edges = [sum(lane[:i]) for i in range(len(lane) + 1)]
     head = textwrap.fill(head, layout.chars(layout.title * 1.1))  # bold
@@ -207,9 +210,10 @@ def progress(ds: Dataset, status: pd.DataFrame, *, policies: list[str] | None = 
     n = len(chosen)
     cols = 2 if n > 1 and not layout.above else 1
     rows = max(math.ceil(n / cols), 1)
-    head = title or f"Reported progress against {count_text(n, 'numeric target')}"
-    note = ("Dashed line: the target; dotted: its deadline; ringed: the figure that decided the status; hollow: a "
-            "near measure, part of it, or a source that disagrees (not joined).")
+    head = title or _("Reported progress against {targets}").format(
+        targets=ngettext("{n} numeric target", "{n} numeric targets", n).format(n=n))
+    note = _("Dashed line: the target; dotted: its deadline; ringed: the figure that decided the status; hollow: a "
+             "near measure, part of it, or a source that disagrees (not joined).")
     if layout.above:  # a phone: one panel a row, each with room over it for its name and status in two lines each
         head = textwrap.fill(head, layout.chars(layout.title * 1.1))  # bold
         top_in = (head.count("\n") + 1) * layout.title * 1.3 / 72 + 0.15
@@ -231,7 +235,7 @@ def progress(ds: Dataset, status: pd.DataFrame, *, policies: list[str] | None = 
                             by_target.loc[t.id] if t.id in by_target.index else None, layout)
         if n == 0:
             axes[0, 0].set_visible(True)
-            axes[0, 0].text(0.5, 0.5, "No reported outcomes are linked to a numeric target.", ha="center",
+            axes[0, 0].text(0.5, 0.5, _("No reported outcomes are linked to a numeric target."), ha="center",
                             va="center", transform=axes[0, 0].transAxes, color=MUTED)
             axes[0, 0].set_axis_off()
         fig.suptitle(head, x=0.01, ha="left", fontsize=layout.title, fontweight="bold",
@@ -256,17 +260,17 @@ def _progress_panel(ax: Axes, t: Any, rows: pd.DataFrame, st: pd.Series | None, 
     apart = [not (pd.isna(m) or m == "same") or oid in rivals for m, oid in zip(rows["match"], rows["id"], strict=True)]
     joined = [(x, y) for x, y, off in zip(xs, ys, apart, strict=True) if not off]
     if joined:
-        ax.plot([x for x, _ in joined], [y for _, y in joined], color=colour, lw=1.2, zorder=2)
+        ax.plot([x for x, _ in joined], [y for _i, y in joined], color=colour, lw=1.2, zorder=2)
     for x, y, o, off in zip(xs, ys, rows.itertuples(), apart, strict=True):
         marker = ("D" if o.id in rivals else "s") if off else "o"
         (dot,) = ax.plot([x], [y], ls="", marker=marker, markersize=4.5 if not layout.above else 6, color=colour, zorder=3,
                          markerfacecolor="white" if off else colour)
-        kind = "" if not off else " (a source that disagrees)" if o.id in rivals else (
-            " (a near measure)" if o.match == "proxy" else " (part of the measure)")
+        kind = "" if not off else _("a source that disagrees") if o.id in rivals else (
+            _("a near measure") if o.match == "proxy" else _("part of the measure"))
         value = figure_text(float(o.value), str(o.qualifier), str(o.unit))
-        tooltip(dot, f"{value} ({when_text(o._asdict())}){kind}",
-                {"Target": str(t.metric), "Reported figure": value, "When": when_text(o._asdict()),
-                 "Measure": kind.strip(" ()") or "the target's own"})
+        tooltip(dot, f"{value} ({when_text(o._asdict())})" + (f" ({kind})" if kind else ""),
+                {_("Target"): str(t.metric), _("Reported figure"): value, _("When"): when_text(o._asdict()),
+                 _("Measure"): kind or _("the target's own")})
     decided = None if st is None or pd.isna(st["evidence_id"]) else str(st["evidence_id"])
     latest = None if st is None or pd.isna(st["latest_id"]) else str(st["latest_id"])
     for x, y, oid in zip(xs, ys, rows["id"], strict=True):

@@ -31,6 +31,7 @@ from typing import Any
 
 from ..data.problems import ProblemsError, did_you_mean
 from ..files import write_atomic
+from .i18n import LANGUAGES
 from .text import STATUS_TEXT
 
 FINDINGS = "findings"
@@ -85,6 +86,9 @@ class Block:
     refs: tuple[Ref, ...]
     sources: tuple[tuple[str, int], ...]
     """Source ids cited, with their lines."""
+    language: str = "en"
+    """The language it is written in (``::: findings zh``): a Chinese edition shows its ``zh`` blocks, and an
+    English block, marked as such, where the section has no ``zh`` one."""
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,10 @@ class Commentary:
     digest: str
     """A hash of the file's text."""
 
-    def of(self, section: str) -> list[Block]:
-        return [b for b in self.blocks if b.section == section]
+    def of(self, section: str, language: str = "en") -> list[Block]:
+        """The blocks of ``section`` in ``language``; in English where it has none in that language."""
+        own = [b for b in self.blocks if b.section == section and b.language == language]
+        return own or [b for b in self.blocks if b.section == section and b.language == "en"]
 
     @property
     def cited_targets(self) -> list[str]:
@@ -120,9 +126,10 @@ def confirmation_path(commentary: Path) -> Path:
     return commentary.with_name(f"{commentary.stem}.confirmed.json")
 
 
-def read_commentary(path: Path, sections: list[str] | None = None) -> Commentary:
+def read_commentary(path: Path, sections: list[str] | None = None, languages: tuple[str, ...] | None = None) -> Commentary:
     """Read a commentary; raise ``CommentaryError`` listing every problem as ``FILE:LINE: what``.
-    ``sections``: the sections its notebook has (``None``: not checked, as inside a build's kernel)."""
+    ``sections``: the sections its notebook has (``None``: not checked, as inside a build's kernel);
+    ``languages``: the editions the briefing is built in (a block in another language is an error)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -131,9 +138,9 @@ def read_commentary(path: Path, sections: list[str] | None = None) -> Commentary
     blocks: list[Block] = []
     # Comments are the analyst's notes to themselves: dropped wherever they are, keeping the line numbers.
     text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
-    opened: tuple[str, int] | None = None
+    opened: tuple[str, int, str] | None = None
     body: list[str] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     for n, line in enumerate(text.splitlines(), start=1):
         fence = _FENCE.match(line)
         if opened is None:
@@ -143,16 +150,20 @@ def read_commentary(path: Path, sections: list[str] | None = None) -> Commentary
                                     "'::: after SECTION' and end it with ':::'")
                 continue
             words = fence.group(1).split()
+            language = words.pop() if len(words) in (2, 3) and words[-1] in LANGUAGES and words != ["after", words[-1]] else "en"
             section, problem = _opening(words, sections)
             if problem:
                 problems.append(f"{path}:{n}: {problem}")
-            if section in seen:
-                problems.append(f"{path}:{n}: a second block for {section!r} (the first is on line {seen[section]}); "
-                                "write one block per section")
-            seen.setdefault(section, n)
-            opened, body = (section, n), []
+            elif languages is not None and language not in languages:
+                problems.append(f"{path}:{n}: a block in {language!r}, but the briefing is built only in "
+                                f"{', '.join(languages)} (its 'language' in reports/briefings.yml: both builds en and zh)")
+            if (section, language) in seen:
+                problems.append(f"{path}:{n}: a second block for {section!r} in {language!r} (the first is on line "
+                                f"{seen[section, language]}); write one block per section and language")
+            seen.setdefault((section, language), n)
+            opened, body = (section, n, language), []
         elif fence is not None and not fence.group(1):
-            blocks.append(_block(path, opened[0], opened[1], body, problems))
+            blocks.append(_block(path, opened[0], opened[1], body, problems, opened[2]))
             opened = None
         elif fence is not None:
             problems.append(f"{path}:{n}: a block opens inside the block of line {opened[1]}; close that one "
@@ -171,7 +182,8 @@ def _opening(words: list[str], sections: list[str] | None) -> tuple[str, str]:
     if words == [FINDINGS]:
         return FINDINGS, ""
     if len(words) != 2 or words[0] != "after":
-        return " ".join(words), (f"expected '::: {FINDINGS}' or '::: after SECTION', got '::: {' '.join(words)}'")
+        return " ".join(words), (f"expected '::: {FINDINGS}' or '::: after SECTION' (then, for a block in another "
+                                 f"language, its code: {', '.join(LANGUAGES)}), got '::: {' '.join(words)}'")
     section = words[1]
     if section in NOT_AFTER:
         return section, f"nothing can be placed after {section!r}: what it cites would not be listed"
@@ -182,7 +194,7 @@ def _opening(words: list[str], sections: list[str] | None) -> tuple[str, str]:
     return section, ""
 
 
-def _block(path: Path, section: str, line: int, body: list[str], problems: list[str]) -> Block:
+def _block(path: Path, section: str, line: int, body: list[str], problems: list[str], language: str = "en") -> Block:
     refs: list[Ref] = []
     cited: list[tuple[str, int]] = []
     for n, text in enumerate(body, start=line + 1):
@@ -204,7 +216,7 @@ def _block(path: Path, section: str, line: int, body: list[str], problems: list[
                     problems.append(f"{path}:{n}: citation {m.group(0)!r}: expected '[@source-id]' or '[@a; @b]'")
                     break
                 cited.append((sid, n))
-    return Block(section, line, "\n".join(body).strip("\n"), tuple(refs), tuple(cited))
+    return Block(section, line, "\n".join(body).strip("\n"), tuple(refs), tuple(cited), language)
 
 
 def check_ids(c: Commentary, targets: dict[str, str], sources: set[str], amounts: dict[str, str],

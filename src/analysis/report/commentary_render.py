@@ -11,12 +11,15 @@ import re
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
+from . import i18n
 from .commentary import FINDINGS, Block, Commentary, State, depends_on, read_commentary, state_of
 from .fragments import render
+from .i18n import _
 from .text import (
     STATUS_TEXT,
     STRENGTH_TEXT,
     Html,
+    day_text,
     deadline_text,
     esc,
     figure_text,
@@ -45,6 +48,10 @@ def _markdown() -> Any:
 
     # Raw HTML in the analyst's text is shown as text, and unsafe link schemes are dropped.
     return mistune.create_markdown(escape=True, plugins=["strikethrough", "table"])
+
+
+_CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])[ \t]*\n[ \t]*(?=[^\x00-\x7f\-*])")
+"""A line break between two Chinese characters (not before a list item)."""
 
 
 class BriefingCommentary:
@@ -92,7 +99,7 @@ class BriefingCommentary:
         return dict(sorted(out.items()))
 
     def _target_names(self) -> dict[str, str]:
-        return {str(r["id"]): _short(str(r["description_en"])) for _, r in self.targets.iterrows()}
+        return {str(r["id"]): _short(str(r["description_en"])) for _i, r in self.targets.iterrows()}
 
     # -- on the page --------------------------------------------------------------------------------
 
@@ -100,7 +107,7 @@ class BriefingCommentary:
         """The analyst's comment placed after ``section`` (the build adds this call after that section)."""
         if self.remarks is None:
             return Html("")
-        blocks = self.remarks.of(section)
+        blocks = self.remarks.of(section, i18n.current())
         if not blocks:
             return Html("")
         return render("commentary", blocks=[self._block_html(b) for b in blocks], findings=False,
@@ -110,28 +117,40 @@ class BriefingCommentary:
         """The key findings on page 1, and the note when the commentary is unconfirmed or may be out of date."""
         if self.remarks is None:
             return Html("")
-        blocks = self.remarks.of(FINDINGS)
+        blocks = self.remarks.of(FINDINGS, i18n.current())
         note = ""
         if self.remarks_state is not None and self.remarks_state.state != "confirmed":
             s = self.remarks_state
-            note = ("Draft: the analyst's text below has not yet been confirmed against the data." if s.state ==
-                    "unconfirmed" else f"The analyst's text in this briefing may be out of date: "
-                    f"{'; '.join(s.changes)} since it was confirmed on {s.confirmed}. Its live figures are current; "
-                    "numbers written in the prose may not be.")
+            note = (_("Draft: the analyst's text below has not yet been confirmed against the data.") if s.state ==
+                    "unconfirmed" else _("The analyst's text in this briefing may be out of date: {changes} since it "
+                                         "was confirmed on {confirmed}. Its live figures are current; numbers written "
+                                         "in the prose may not be.").format(changes="; ".join(s.changes), confirmed=s.confirmed))
         return render("commentary", blocks=[self._block_html(b) for b in blocks], findings=True, note=note,
                       label=self._label(), stale=self._stale())
 
     def _label(self) -> str:
         s = self.remarks_state
         if s is None or s.state == "unconfirmed":
-            return "Analyst's comment (draft)"
-        return f"Analyst's comment, confirmed against the data on {s.confirmed}"
+            return _("Analyst's comment (draft)")
+        return _("Analyst's comment, confirmed against the data on {day}").format(day=day_text(str(s.confirmed)))
 
     def _stale(self) -> bool:
         return self.remarks_state is not None and self.remarks_state.state == "stale"
 
     def _block_html(self, block: Block) -> Any:
+        if block.language != i18n.current():  # the English text where none is written in this language, marked
+            with i18n.use(block.language):
+                html = self._block_markup(block)
+            label = esc(_("(in English: no Chinese text written yet)"))
+            return markup(f'<div lang="{i18n.HTML_LANG[block.language]}" class="other-language">'
+                          f'<p class="printed" lang="zh-Hans">{label}</p>{html}</div>')
+        return self._block_markup(block)
+
+    def _block_markup(self, block: Block) -> Any:
         pieces: list[str] = []
+        text = block.text
+        if block.language == "zh":  # a line break inside Chinese prose is no space
+            text = _CJK_BREAK.sub("", text)
 
         def token(html: str) -> str:
             pieces.append(html)
@@ -139,7 +158,7 @@ class BriefingCommentary:
 
         from .commentary import CITATION, PLACEHOLDER
 
-        text = PLACEHOLDER.sub(lambda m: token(self._placeholder(*m.group(1).split())), block.text)
+        text = PLACEHOLDER.sub(lambda m: token(self._placeholder(*m.group(1).split())), text)
         text = CITATION.sub(lambda m: token(" ".join(
             str(self.citations.cite(p.strip().removeprefix("@"))) for p in m.group(1).split(";"))), text)
         html = str(_markdown()(text))
@@ -169,12 +188,12 @@ class BriefingCommentary:
             word = STATUS_TEXT[str(t["status"])]
             strength = t["strength"]
             if str(t["status"]) in GRADED and isinstance(strength, str):
-                word += f", on {STRENGTH_TEXT[strength]}"
+                word += _(", on {strength}").format(strength=STRENGTH_TEXT[strength])
             return esc(word)
         if kind in ("evidence", "latest"):
             outcome = t["evidence_id" if kind == "evidence" else "latest_id"]
             if missing(outcome):
-                return esc("no deciding figure" if kind == "evidence" else "no figure on record")
+                return esc(_("no deciding figure") if kind == "evidence" else _("no figure on record"))
             return self._live_figure(str(outcome))
         if kind == "share":
             return esc(self._share(t))
@@ -182,18 +201,19 @@ class BriefingCommentary:
 
     def _live_figure(self, outcome_id: str) -> str:
         o = self.outcome(outcome_id)
-        text = f"{figure_text(float(o['value']), str(o['qualifier']), str(o['unit']))} ({when_text(o)})"
+        text = _("{figure} ({when})").format(figure=figure_text(float(o["value"]), str(o["qualifier"]), str(o["unit"])),
+                                            when=when_text(o))
         return esc(text) + " " + str(self.cite_row("outcomes", o["id"], o["source_id"]))
 
     def _share(self, t: Any) -> str:
         """The latest figure as a share of the goal, when both are numbers in the same unit."""
         goal = t["target_value"]
         if missing(t["latest_id"]) or missing(goal) or float(goal) <= 0:
-            return "no share of the goal"
+            return _("no share of the goal")
         o = self.outcome(t["latest_id"])
         if str(o["unit"]) != str(t["unit"]):
-            return "no share of the goal (the latest figure is in another unit)"
-        return f"{float(o['value']) / float(goal):.0%} of the goal"
+            return _("no share of the goal (the latest figure is in another unit)")
+        return _("{share} of the goal").format(share=f"{float(o['value']) / float(goal):.0%}")
 
     if TYPE_CHECKING:  # Briefing's
         def outcome(self, outcome_id: object) -> Any: ...

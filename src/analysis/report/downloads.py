@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..files import write_atomic
+from . import i18n
+from .i18n import N_
 from .text import missing
 
 if TYPE_CHECKING:
@@ -98,13 +100,13 @@ def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known
     searches = [] if checks is None else [
         {"target_id": c["target_id"], "checked": c["checked"].strftime("%Y-%m-%d"), "looked_for": c["looked_for"],
          "note": _text(c["note"])}
-        for _, c in checks[checks["target_id"].isin(shown)].sort_values(["target_id", "checked"]).iterrows()]
+        for _i, c in checks[checks["target_id"].isin(shown)].sort_values(["target_id", "checked"]).iterrows()]
     logs: dict[str, list[str]] = {}
     for c in searches:
         logs.setdefault(str(c["target_id"]), []).append(
             f"{c['checked']}: {c['looked_for']}" + (f" Found: {c['note']}" if c["note"] else ""))
     targets = []
-    for _, t in targets_shown.iterrows():
+    for _i, t in targets_shown.iterrows():
         targets.append({
             "id": t["id"], "policy_id": t["policy_id"], "policy": titles.get(t["policy_id"], ""),
             "target": t["description_en"], "metric": t["metric"], "comparator": str(t["comparator"]),
@@ -135,7 +137,7 @@ def tables(targets_shown: pd.DataFrame, investments: pd.DataFrame, sources_known
             **source_columns(t["source_id"]),
         })
     money = []
-    for _, i in investments.iterrows():
+    for _i, i in investments.iterrows():
         money.append({
             "id": i["id"], "policy_id": i["policy_id"], "what": i["funded"], "kind": str(i["kind"]),
             "qualifier": _text(i["qualifier"]), "amount": i["amount"],
@@ -190,77 +192,77 @@ def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 HEADINGS: dict[str, tuple[str, str]] = {
-    "id": ("Row id", "The row's id in the data package."),
-    "policy_id": ("Policy id", "The policy's id in the data package."),
-    "policy": ("Policy", "The policy that sets the target."),
-    "target": ("Target", "What the target promises, in English."),
-    "metric": ("Measure", "What is counted."),
-    "comparator": ("Goal is", "at-least, more-than, range, equal, about, or qualitative."),
-    "target_value": ("Goal", "The number the policy sets."),
-    "target_max": ("Goal, upper end", "For a range: its upper end."),
-    "unit": ("Unit", "The unit of the goal and the figures."),
-    "deadline": ("Due", "The deadline, at the precision the policy gives (2025, 2025-06)."),
-    "status": ("Status", "Where the target stands on the status date (the briefing explains each)."),
-    "strength": ("Evidence", "How strong the deciding figure is: strong, fair or weak."),
-    "deciding_figure": ("Deciding figure", "The figure that decided the status, in words."),
-    "deciding_date": ("Deciding figure: when", "The date the deciding figure refers to."),
-    "deciding_as_printed": ("Deciding figure as printed", "The deciding figure exactly as its source prints it."),
-    "deciding_source_id": ("Deciding figure: source", "The source of the deciding figure (Sources sheet)."),
-    "deciding_source_url": ("Deciding figure: address", "Where the deciding figure's source is."),
-    "latest_figure": ("Latest figure", "The latest reported figure, in words."),
-    "latest_as_printed": ("Latest figure as printed", "The latest figure exactly as its source prints it."),
-    "latest_source_id": ("Latest figure: source", "The source of the latest figure (Sources sheet)."),
-    "deciding_value": ("Deciding value", "The deciding figure as a number, in the unit."),
-    "deciding_qualifier": ("Deciding value is", "more-than, about, at-least ... as the source qualifies it."),
-    "deciding_outcome_id": ("Deciding figure id", "The deciding figure's row id (outcomes.csv)."),
-    "deciding_match": ("Deciding figure measures", "same: the target's own measure; proxy; partial."),
-    "share_of_goal": ("Share of goal", "The deciding value as a share of the goal (1 = the goal)."),
-    "disagreeing_outcome_ids": ("Disagreeing figures", "Row ids of figures from sources that disagree."),
-    "latest_value": ("Latest value", "The latest figure as a number."),
-    "latest_qualifier": ("Latest value is", "How its source qualifies the latest figure."),
-    "latest_refers_to": ("Latest figure: when", "The date the latest figure refers to."),
-    "latest_outcome_id": ("Latest figure id", "The latest figure's row id (outcomes.csv)."),
-    "latest_share_of_goal": ("Latest share of goal", "The latest value as a share of the goal."),
-    "claim_outcome_id": ("Claim id", "An official statement that the target was met, without a figure."),
-    "restated_by": ("Restated by", "The later target that restated this one."),
-    "projected_value": ("Projected value", "Where the last figures point at the deadline (not a verdict)."),
-    "projected_rate": ("Projected rate", "The yearly rate the projection uses."),
-    "projection_reaches": ("Projection reaches goal", "Whether the projection reaches the goal."),
-    "projection_from": ("Projection from", "The first figure the projection uses."),
-    "projection_to": ("Projection to", "The last figure the projection uses."),
-    "searched": ("Last searched", "When a search for a result was last recorded."),
-    "searches": ("Searches", "How many searches are recorded (Searches sheet)."),
-    "search_log": ("Search log", "Each search: when, what was looked for, what was found."),
-    "analyst_assessed": ("Analyst assessed", "The date of the analyst's latest assessment."),
-    "analyst_verdict": ("Analyst verdict", "The analyst's verdict, where it differs from the computed status."),
-    "analyst_confidence": ("Analyst confidence", "How sure the analyst is."),
-    "analyst_text": ("Analyst's note", "What the analyst wrote."),
-    "analyst_stale": ("Assessment out of date", "What changed since the analyst assessed the target."),
-    "trend": ("Trend", "on track, needs acceleration, off track, moving away."),
-    "trend_observed_rate": ("Observed rate", "The yearly rate the figures show."),
-    "trend_needed_rate": ("Needed rate", "The yearly rate needed to reach the goal by the deadline."),
-    "binding": ("Binding", "binding (约束性) or anticipatory (预期性), where the policy says."),
-    "follows": ("Continues", "The earlier target this one restates."),
-    "as_printed": ("As printed", "The goal exactly as the policy prints it."),
-    "source_id": ("Source", "The source of the row (Sources sheet)."),
-    "source_grade": ("Source grade", "official, major-media, secondary or weak."),
-    "source_url": ("Source address", "Where the source is."),
-    "what": ("What is funded", "What the money is for."),
-    "kind": ("Kind", "spending, driven (investment mobilised), investment, fund, subsidy or pledge."),
-    "qualifier": ("Amount is", "about, more-than, at-least, up-to, as the source qualifies it."),
-    "amount": ("Amount", "The amount, in the currency."),
-    "currency": ("Currency", "The currency of the amount."),
-    "period_start": ("Period from", "The start of the period the money covers."),
-    "period_end": ("Period to", "The end of the period the money covers."),
-    "title": ("Title", "The source's title."),
-    "publisher": ("Publisher", "Who published it."),
-    "published": ("Published", "When, at the precision known."),
-    "url": ("Address", "Where it is."),
-    "grade": ("Grade", "official, major-media, secondary or weak: how far to rely on it."),
-    "target_id": ("Target id", "The target searched for."),
-    "checked": ("Searched on", "When the search was made."),
-    "looked_for": ("Looked for", "What was searched for, and where."),
-    "note": ("Found", "What the search found."),
+    "id": (N_("Row id"), "The row's id in the data package."),
+    "policy_id": (N_("Policy id"), "The policy's id in the data package."),
+    "policy": (N_("Policy"), "The policy that sets the target."),
+    "target": (N_("Target"), "What the target promises, in English."),
+    "metric": (N_("Measure"), "What is counted."),
+    "comparator": (N_("Goal is"), "at-least, more-than, range, equal, about, or qualitative."),
+    "target_value": (N_("Goal"), "The number the policy sets."),
+    "target_max": (N_("Goal, upper end"), "For a range: its upper end."),
+    "unit": (N_("Unit"), "The unit of the goal and the figures."),
+    "deadline": (N_("Due"), "The deadline, at the precision the policy gives (2025, 2025-06)."),
+    "status": (N_("Status"), "Where the target stands on the status date (the briefing explains each)."),
+    "strength": (N_("Evidence"), "How strong the deciding figure is: strong, fair or weak."),
+    "deciding_figure": (N_("Deciding figure"), "The figure that decided the status, in words."),
+    "deciding_date": (N_("Deciding figure: when"), "The date the deciding figure refers to."),
+    "deciding_as_printed": (N_("Deciding figure as printed"), "The deciding figure exactly as its source prints it."),
+    "deciding_source_id": (N_("Deciding figure: source"), "The source of the deciding figure (Sources sheet)."),
+    "deciding_source_url": (N_("Deciding figure: address"), "Where the deciding figure's source is."),
+    "latest_figure": (N_("Latest figure"), "The latest reported figure, in words."),
+    "latest_as_printed": (N_("Latest figure as printed"), "The latest figure exactly as its source prints it."),
+    "latest_source_id": (N_("Latest figure: source"), "The source of the latest figure (Sources sheet)."),
+    "deciding_value": (N_("Deciding value"), "The deciding figure as a number, in the unit."),
+    "deciding_qualifier": (N_("Deciding value is"), "more-than, about, at-least ... as the source qualifies it."),
+    "deciding_outcome_id": (N_("Deciding figure id"), "The deciding figure's row id (outcomes.csv)."),
+    "deciding_match": (N_("Deciding figure measures"), "same: the target's own measure; proxy; partial."),
+    "share_of_goal": (N_("Share of goal"), "The deciding value as a share of the goal (1 = the goal)."),
+    "disagreeing_outcome_ids": (N_("Disagreeing figures"), "Row ids of figures from sources that disagree."),
+    "latest_value": (N_("Latest value"), "The latest figure as a number."),
+    "latest_qualifier": (N_("Latest value is"), "How its source qualifies the latest figure."),
+    "latest_refers_to": (N_("Latest figure: when"), "The date the latest figure refers to."),
+    "latest_outcome_id": (N_("Latest figure id"), "The latest figure's row id (outcomes.csv)."),
+    "latest_share_of_goal": (N_("Latest share of goal"), "The latest value as a share of the goal."),
+    "claim_outcome_id": (N_("Claim id"), "An official statement that the target was met, without a figure."),
+    "restated_by": (N_("Restated by"), "The later target that restated this one."),
+    "projected_value": (N_("Projected value"), "Where the last figures point at the deadline (not a verdict)."),
+    "projected_rate": (N_("Projected rate"), "The yearly rate the projection uses."),
+    "projection_reaches": (N_("Projection reaches goal"), "Whether the projection reaches the goal."),
+    "projection_from": (N_("Projection from"), "The first figure the projection uses."),
+    "projection_to": (N_("Projection to"), "The last figure the projection uses."),
+    "searched": (N_("Last searched"), "When a search for a result was last recorded."),
+    "searches": (N_("Searches"), "How many searches are recorded (Searches sheet)."),
+    "search_log": (N_("Search log"), "Each search: when, what was looked for, what was found."),
+    "analyst_assessed": (N_("Analyst assessed"), "The date of the analyst's latest assessment."),
+    "analyst_verdict": (N_("Analyst verdict"), "The analyst's verdict, where it differs from the computed status."),
+    "analyst_confidence": (N_("Analyst confidence"), "How sure the analyst is."),
+    "analyst_text": (N_("Analyst's note"), "What the analyst wrote."),
+    "analyst_stale": (N_("Assessment out of date"), "What changed since the analyst assessed the target."),
+    "trend": (N_("Trend"), "on track, needs acceleration, off track, moving away."),
+    "trend_observed_rate": (N_("Observed rate"), "The yearly rate the figures show."),
+    "trend_needed_rate": (N_("Needed rate"), "The yearly rate needed to reach the goal by the deadline."),
+    "binding": (N_("Binding"), "binding (约束性) or anticipatory (预期性), where the policy says."),
+    "follows": (N_("Continues"), "The earlier target this one restates."),
+    "as_printed": (N_("As printed"), "The goal exactly as the policy prints it."),
+    "source_id": (N_("Source"), "The source of the row (Sources sheet)."),
+    "source_grade": (N_("Source grade"), "official, major-media, secondary or weak."),
+    "source_url": (N_("Source address"), "Where the source is."),
+    "what": (N_("What is funded"), "What the money is for."),
+    "kind": (N_("Kind"), "spending, driven (investment mobilised), investment, fund, subsidy or pledge."),
+    "qualifier": (N_("Amount is"), "about, more-than, at-least, up-to, as the source qualifies it."),
+    "amount": (N_("Amount"), "The amount, in the currency."),
+    "currency": (N_("Currency"), "The currency of the amount."),
+    "period_start": (N_("Period from"), "The start of the period the money covers."),
+    "period_end": (N_("Period to"), "The end of the period the money covers."),
+    "title": (N_("Title"), "The source's title."),
+    "publisher": (N_("Publisher"), "Who published it."),
+    "published": (N_("Published"), "When, at the precision known."),
+    "url": (N_("Address"), "Where it is."),
+    "grade": (N_("Grade"), "official, major-media, secondary or weak: how far to rely on it."),
+    "target_id": (N_("Target id"), "The target searched for."),
+    "checked": (N_("Searched on"), "When the search was made."),
+    "looked_for": (N_("Looked for"), "What was searched for, and where."),
+    "note": (N_("Found"), "What the search found."),
 }
 """Each column's heading in the workbook, in plain words, and what it holds (the workbook's "about" sheet)."""
 
@@ -275,12 +277,13 @@ def _workbook(frames: dict[str, pd.DataFrame], document_date: str, about: dict[s
     head = [("Briefing", about.get("title", "")), ("Status as of", about.get("status_as_of", "")),
             ("Data version", about.get("data_version", "")), ("Cite as", cite),
             ("Licence", "Data licensed CC BY 4.0"), ("", "")]
-    head += [("Sheet and column", "Heading: what it holds")]
-    head += [(f"{name}: {col}", f"{HEADINGS.get(col, (col, ''))[0]}: {HEADINGS.get(col, (col, ''))[1]}")
-             for name, frame in frames.items() for col in frame.columns]
+    head = [(*row, "") for row in head] + [("Sheet and column", "Heading: what it holds", "中文列名")]
+    with i18n.use("zh"):  # each heading in Chinese too, for a reader of the Chinese edition
+        head += [(f"{name}: {col}", f"{HEADINGS.get(col, (col, ''))[0]}: {HEADINGS.get(col, (col, ''))[1]}",
+                  i18n.gettext(HEADINGS.get(col, (col, ""))[0])) for name, frame in frames.items() for col in frame.columns]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        pd.DataFrame(head, columns=["About this file", ""]).to_excel(writer, sheet_name="about", index=False)
+        pd.DataFrame(head, columns=["About this file", "", ""]).to_excel(writer, sheet_name="about", index=False)
         for name, frame in frames.items():
             frame.rename(columns={c: HEADINGS.get(c, (c, ""))[0] for c in frame.columns}).to_excel(
                 writer, sheet_name=name, index=False)

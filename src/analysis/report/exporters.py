@@ -22,6 +22,7 @@ from nbconvert.exporters import HTMLExporter, TemplateExporter
 from traitlets import default
 
 from ..files import document_date
+from . import i18n
 from .text import esc
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -65,10 +66,14 @@ class BriefingHTMLExporter(HTMLExporter):
     def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,
                            **kw: Any) -> tuple[str, dict[str, Any]]:
         resources = dict(resources or {})
-        resources["briefing"] = briefing_meta(nb)
+        resources["briefing"] = meta = briefing_meta(nb)
         resources["briefing_css"] = (TEMPLATES / "briefing" / "briefing.css").read_text(encoding="utf-8")
-        html, resources = super().from_notebook_node(nb, resources, **kw)
+        with i18n.use(meta["language"]):
+            html, resources = super().from_notebook_node(localised(nb), resources, **kw)
         return _toc(html), resources
+
+    def _create_environment(self) -> Any:
+        return i18n.install(super()._create_environment())
 
 
 class BriefingPDFExporter(TemplateExporter):
@@ -112,6 +117,9 @@ class BriefingPDFExporter(TemplateExporter):
         self.register_filter("markdown2typst", _markdown_to_typst)
         self.register_filter("typst_picture", _picture)
 
+    def _create_environment(self) -> Any:
+        return i18n.install(super()._create_environment())
+
     @property
     def display_data_priority(self) -> list[str]:  # type: ignore[override]
         return ["text/x-typst", "image/svg+xml", "image/png", "text/markdown", "text/html", "text/plain"]
@@ -126,19 +134,41 @@ class BriefingPDFExporter(TemplateExporter):
             f"hour: {int(stamp[11:13])}, minute: {int(stamp[14:16])}, second: {int(stamp[17:19])})")
         resources["typst_preamble"] = (TEMPLATES / "briefing" / "briefing.typ").read_text(encoding="utf-8")
         resources["typst_files"] = {}
-        source, resources = super().from_notebook_node(nb, resources, **kw)
+        with i18n.use(resources["briefing"]["language"]):
+            source, resources = super().from_notebook_node(localised(nb), resources, **kw)
         pdf = compile_typst(source, resources["typst_files"])
         resources["typst_source"] = source
         return pdf, resources
+
+
+def localised(nb: Any) -> Any:
+    """The notebook with its Markdown cells in the current language (``analysis.report.i18n``)."""
+    if i18n.current() == "en":
+        return nb
+    import copy
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = i18n.translate_markdown(cell.source)
+    return nb
 
 
 def briefing_meta(nb: Any) -> dict[str, str]:
     """What the title block and the citation say: from the build's metadata, else the parameters."""
     params = nb.metadata.get("papermill", {}).get("parameters", {})
     meta = dict(nb.metadata.get("briefing", {}))
+    language = meta.get("language") or ("zh" if params.get("language") == "zh" else "en")
+    editions = meta.get("editions") or [language]
+    others = [(e, i18n.HTML_LANG[e], f"{meta.get('id')}{'' if e == 'en' else '.' + e}") for e in editions if e != language]
     out = {
+        "language": i18n.checked(language),
+        "html_lang": i18n.HTML_LANG[language],
+        "stem": f"{meta.get('id') or ''}{'' if language == 'en' else '.' + language}",
+        "others": others,  # type: ignore[dict-item]
         "title": meta.get("title") or params.get("title") or nb.metadata.get("title") or "Briefing",
         "as_of": meta.get("as_of") or params.get("as_of") or "",
+        "as_of_text": title_date(str(meta.get("as_of") or params.get("as_of") or ""), language),
         "document_date": document_date(meta.get("as_of") or params.get("as_of") or ""),
         "data_version": meta.get("data_version") or "",
         "edition": meta.get("edition") or "",  # set by the build once an edition was published
@@ -149,6 +179,15 @@ def briefing_meta(nb: Any) -> dict[str, str]:
 
 
 PUBLISHER = "Industrial Internet Policy Tracker"
+PUBLISHER_ZH = "工业互联网政策追踪"
+
+
+def title_date(day: str, language: str) -> str:
+    """A date of the title block: ``2026-12-03`` in English, ``2026年12月3日`` in Chinese."""
+    from .text import day_text as words
+
+    with i18n.use(language):
+        return words(day)
 
 
 def citation(meta: dict[str, str]) -> dict[str, str]:
@@ -161,7 +200,7 @@ def citation(meta: dict[str, str]) -> dict[str, str]:
 
     release, _, rows = meta["data_version"].partition("+")
     day = meta["as_of"][:10]
-    url = f"{meta['base_url'].rstrip('/')}/{meta['id']}/{meta['id']}.html" if meta["base_url"] and meta["id"] else ""
+    url = f"{meta['base_url'].rstrip('/')}/{meta['id']}/{meta.get('stem') or meta['id']}.html" if meta["base_url"] and meta["id"] else ""
     when = ""
     if len(day) == 10:
         from datetime import date
@@ -172,6 +211,11 @@ def citation(meta: dict[str, str]) -> dict[str, str]:
     apa = (f"{PUBLISHER}. ({when or 'n.d.'}). {meta['title']} [Briefing; status as of {day}"
            + (f"; {version}" if version else "") + (f"; {meta['edition']}" if meta["edition"] else "") + "]."
            + (f" {url}" if url else ""))
+    if meta.get("language") == "zh":  # the same order, in the words and dates of a Chinese reference
+        version = f"数据版本 {release}" + (f"，数据行 {rows}" if rows else "") if release else ""
+        apa = (f"{PUBLISHER_ZH}. ({title_date(day, 'zh') or '日期不详'}). {meta['title']} [简报；状态截至{title_date(day, 'zh')}"
+               + (f"；{version}" if version else "") + (f"；{meta['edition']}" if meta["edition"] else "") + "]."
+               + (f" {url}" if url else ""))
     key = re.sub(r"[^a-z0-9]+", "-", f"iipt-{meta['id'] or 'briefing'}-{day}".lower()).strip("-")
     fields = [("title", meta["title"]), ("author", "{" + PUBLISHER + "}"), ("year", day[:4]),
               ("month", day[5:7].lstrip("0")), ("note", f"Briefing, status as of {day}" + (f", {version}" if version else "")),

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .i18n import _, install
 from .text import STATUS_TEXT, Html, esc, esc_plain, markup
 
 SECTIONS = Path(__file__).parent / "templates" / "sections"
@@ -28,7 +29,7 @@ def environment() -> Any:
     env.filters["text"] = lambda value: Markup(esc(value))
     env.filters["plain"] = lambda value: Markup(esc_plain(value))
     env.globals["STATUS_TEXT"] = STATUS_TEXT
-    return env
+    return install(env)
 
 
 def render(template: str, **values: Any) -> Html:
@@ -42,9 +43,9 @@ def mark_tables(rows: list[dict[str, str]]) -> list[tuple[str, list[str], list[l
     tables: dict[tuple[str, ...], list[list[str]]] = {}
     for row in rows:
         tables.setdefault(tuple(row), []).append(list(row.values()))
-    named = {"Goal": "Targets", "Reported figure": "Reported figures"}
-    out = [(next((v for k, v in named.items() if k in cols), "Marks"), list(cols), body) for cols, body in tables.items()]
-    return sorted(out, key=lambda t: t[0] != "Targets")  # the targets first, then what was reported
+    named = {_("Goal"): _("Targets"), _("Reported figure"): _("Reported figures")}
+    out = [(next((v for k, v in named.items() if k in cols), _("Marks")), list(cols), body) for cols, body in tables.items()]
+    return sorted(out, key=lambda t: t[0] != _("Targets"))  # the targets first, then what was reported
 
 
 class Svg:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -25,33 +26,40 @@ from typing import Any
 
 from ..core.status_rules import STATUSES
 from ..files import read_json_object, write_atomic
+from . import i18n
+from .i18n import N_, Words, _, ngettext
 from .snapshot import FACTS
-from .text import STATUS_TEXT
+from .text import STATUS_TEXT, join_words
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "frontpage"
 DATA_PACKAGE = "industrial-internet-data.zip"
 """The whole data package as one download, beside the front page (written by ``analysis.pipeline.data_zip``)."""
 
 LEVELS = ("national", "ministerial", "provincial", "municipal")
+LEVEL_TEXT = Words({"national": N_("national"), "ministerial": N_("ministerial"), "provincial": N_("provincial"),
+                    "municipal": N_("municipal")})
 STRIP_COLOUR = {"met": "#007A5A", "disputed": "#E5A07A", "partly": "#7CC4A8", "missed": "#B34E00",
                 "claimed": "#6A3D9A", "restated": "#4A5C8C", "projected": "#C9B27A", "not-found": "#E0B458",
                 "overdue": "#E69F00", "due-soon": "#A8487F", "upcoming": "#0072B2", "qualitative": "#9A9A9A"}
-PERIODS = (("to-2020", "ended by 2020"), ("2021-2025", "ends 2021–2025"), ("2026-on", "ends 2026 or later"),
-           ("open", "no end date"))
+PERIODS = (("to-2020", N_("ended by 2020")), ("2021-2025", N_("ends 2021–2025")), ("2026-on", N_("ends 2026 or later")),
+           ("open", N_("no end date")))
 # How each status reads in a sentence: "Of the 94 targets, 19 are met, 52 have no result ...".
-STATUS_VERB = {"met": ("is met", "are met"),
-               "disputed": ("is disputed: its sources disagree", "are disputed: their sources disagree"),
-               "partly": ("is partly met", "are partly met"), "missed": ("was missed", "were missed"),
-               "restated": ("was restated by a later plan", "were restated by a later plan"),
-               "projected": ("has no final figure, only a projection", "have no final figure, only a projection"),
-               "claimed": ("rests on an official claim without a figure", "rest on an official claim without a figure"),
-               "not-found": ("has no public result that a search found", "have no public result that a search found"),
-               "overdue": ("is overdue and not yet searched for", "are overdue and not yet searched for"),
-               "due-soon": ("falls due soon", "fall due soon"), "upcoming": ("is upcoming", "are upcoming"),
-               "qualitative": ("is a goal with no number to test", "are goals with no number to test")}
+STATUS_VERB = {"met": (N_("{n} is met"), N_("{n} are met")),
+               "disputed": (N_("{n} is disputed: its sources disagree"), N_("{n} are disputed: their sources disagree")),
+               "partly": (N_("{n} is partly met"), N_("{n} are partly met")), "missed": (N_("{n} was missed"), N_("{n} were missed")),
+               "restated": (N_("{n} was restated by a later plan"), N_("{n} were restated by a later plan")),
+               "projected": (N_("{n} has no final figure, only a projection"), N_("{n} have no final figure, only a projection")),
+               "claimed": (N_("{n} rests on an official claim without a figure"), N_("{n} rest on an official claim without a figure")),
+               "not-found": (N_("{n} has no public result that a search found"), N_("{n} have no public result that a search found")),
+               "overdue": (N_("{n} is overdue and not yet searched for"), N_("{n} are overdue and not yet searched for")),
+               "due-soon": (N_("{n} falls due soon"), N_("{n} fall due soon")), "upcoming": (N_("{n} is upcoming"), N_("{n} are upcoming")),
+               "qualitative": (N_("{n} is a goal with no number to test"), N_("{n} are goals with no number to test"))}
 STRENGTH_STATUSES = ("met", "partly", "missed")
 """The statuses that carry a strength (``analysis.core.status_rules``)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+PAGES = {"en": "index.html", "zh": "index.zh.html"}
+"""The front page in each language."""
 
 
 @dataclass
@@ -82,6 +90,7 @@ class ListedBriefing:
     sort_end: str = ""
     sort_level: int = 9
     rollup: bool = False  # a briefing of several policies (the portfolio, a topic): listed apart, "Across policies"
+    page: str = ""  # the web page in the front page's language (the English one where it has no other)
 
     @property
     def targets(self) -> int:
@@ -93,13 +102,17 @@ class ListedBriefing:
 
     @property
     def counts_text(self) -> str:
-        return ", ".join(f"{n} {STATUS_TEXT[s]}{strong_text(s, self.strong)}" for s, n in self.counts.items()) or \
-            "no targets"
+        return _(", ").join(f"{n} {STATUS_TEXT[s]}{strong_text(s, self.strong)}" for s, n in self.counts.items()) or \
+            _("no targets")
+
+    @property
+    def level_text(self) -> str:
+        return _(", ").join(LEVEL_TEXT.get(lv, lv) for lv in self.levels)
 
 
 def strong_text(status: str, strong: dict[str, int]) -> str:
     """' (3 on strong evidence)' for a status that carries a strength; '' for the others."""
-    return f" ({strong.get(status, 0)} on strong evidence)" if status in STRENGTH_STATUSES else ""
+    return _(" ({n} on strong evidence)").format(n=strong.get(status, 0)) if status in STRENGTH_STATUSES else ""
 
 
 def strip(counts: dict[str, int], width: float) -> list[dict[str, Any]]:
@@ -133,7 +146,7 @@ def _span(policies: list[dict[str, Any]]) -> str:
     """The periods of several policies as one span: '2015–2028, 36 policies'."""
     years = [int(y) for p in policies for y in _YEAR.findall(str(p.get("period", "")))]
     span = f"{min(years)}–{max(years)}, " if years else ""
-    return f"{span}{len(policies)} policies"
+    return span + ngettext("{n} policy", "{n} policies", len(policies)).format(n=len(policies))
 
 
 def _read_facts(folder: Path) -> dict[str, Any]:
@@ -146,6 +159,11 @@ def _listed(reports_dir: Path, bid: str, title: str, entry: dict[str, Any]) -> L
     row = ListedBriefing(bid, title, built)
     if not built:
         return row
+    stem = bid if i18n.current() == "en" or not (folder / f"{bid}.{i18n.current()}.html").exists() else f"{bid}.{i18n.current()}"
+    row.page = f"{bid}/{stem}.html"
+    if stem != bid:  # the title its own edition gives
+        found = _TITLE.search((folder / f"{stem}.html").read_text(encoding="utf-8"))
+        row.title = html.unescape(found.group(1)) if found else title
     row.failed = entry.get("inputs") is None  # files from an earlier, complete build
     row.as_of = str(entry.get("as_of", ""))
     facts = _read_facts(folder)
@@ -163,7 +181,7 @@ def _listed(reports_dir: Path, bid: str, title: str, entry: dict[str, Any]) -> L
         found = [int(y) for y in _YEAR.findall(str(p.get("period", "")))]
         ends.append(max(found) if found else None)
     row.periods = [key for key, _ in PERIODS if key in {_period_key(e) for e in ends}]
-    row.period = (str(policies[0].get("period") or "no period stated") if len(policies) == 1
+    row.period = (str(policies[0].get("period") or _("no period stated")) if len(policies) == 1
                   else _span(policies) if policies else "")
     known_ends = [e for e in ends if e is not None]
     row.sort_end = str(max(known_ends)) if known_ends else ""
@@ -172,22 +190,23 @@ def _listed(reports_dir: Path, bid: str, title: str, entry: dict[str, Any]) -> L
     statuses = Counter(str(t.get("status")) for t in targets)
     row.counts = {s: statuses[s] for s in STATUSES if statuses[s]}
     row.strong = dict(Counter(str(t.get("status")) for t in targets if t.get("strength") == "strong"))
-    row.links = _links(folder, bid, int(entry.get("pdf_pages") or 0))
+    row.links = _links(folder, bid, int(entry.get("pdf_pages") or 0), stem)
     return row
 
 
-def _links(folder: Path, bid: str, pages: int) -> list[Link]:
+def _links(folder: Path, bid: str, pages: int, stem: str = "") -> list[Link]:
     links = []
-    for ext, name, what in (("html", "Web page", "Web page"), ("pdf", "PDF", "PDF"),
-                            ("csv", "CSV", "Data as CSV"), ("xlsx", "Excel", "Data as Excel")):
-        path = folder / f"{bid}.{ext}"
+    stem = stem or bid
+    for ext, name, what in (("html", _("Web page"), _("Web page")), ("pdf", "PDF", "PDF"),
+                            ("csv", "CSV", _("Data as CSV")), ("xlsx", "Excel", _("Data as Excel"))):
+        path = folder / f"{stem if ext in ('html', 'pdf') else bid}.{ext}"
         if not path.exists():
             continue
         detail = [what]
-        if ext == "pdf" and pages:
-            detail.append(f"{pages} page{'s' if pages != 1 else ''}")
+        if ext == "pdf" and pages and stem == bid:  # the build counts the first edition's pages
+            detail.append(ngettext("{n} page", "{n} pages", pages).format(n=pages))
         detail.append(size_text(path.stat().st_size))
-        links.append(Link(", ".join(detail), f"{bid}/{bid}.{ext}", name))
+        links.append(Link(_(", ").join(detail), f"{bid}/{path.name}", name))
     return links
 
 
@@ -207,17 +226,19 @@ def portfolio(rows: list[ListedBriefing], reports_dir: Path) -> dict[str, Any]:
         for tid, t in (facts.get("targets") or {}).items():
             if isinstance(t, dict) and (tid not in latest or row.as_of > latest[tid][0]):
                 latest[tid] = (row.as_of, str(t.get("status")), t.get("strength") == "strong")
-    counts = Counter(status for _, status, _ in latest.values())
-    strong = dict(Counter(status for _, status, is_strong in latest.values() if is_strong))
+    counts = Counter(status for _i, status, _ in latest.values())
+    strong = dict(Counter(status for _i, status, is_strong in latest.values() if is_strong))
     # The verdicts are always named, none included: "0 missed" is news, an absent "missed" is a question.
     total = sum(counts.values())
     ordered = {s: counts[s] for s in STATUSES if counts[s] or (total and s in ("met", "partly", "missed"))}
     items = [{"status": s, "text": STATUS_TEXT[s], "n": n, "share": f"{n / total:.0%}",
-              "verb": STATUS_VERB[s][n != 1] + (strong_text(s, strong) if n else ""),
+              "verb": _(STATUS_VERB[s][n != 1]).format(n=n) + (strong_text(s, strong) if n else ""),
               "strong": strong_text(s, strong) if n else ""}
              for s, n in ordered.items()]
+    bar = [{**s, "text": STATUS_TEXT[s["status"]]} for s in strip(ordered, 600)]
     return {"policies": len(policies), "first_year": min(years, default=None), "targets": total, "statuses": items,
-            "bar": strip(ordered, 600)}
+            "bar": bar, "listing": _(", ").join(f"{i['n']} {i['text']}" for i in items),
+            "verbs": join_words([i["verb"] for i in items]) if items else ""}
 
 
 def _common(values: Iterable[str]) -> str:
@@ -233,32 +254,42 @@ def write_index(reports_dir: Path, briefings: Iterable[tuple[str, str]], manifes
                 data_version: str = "") -> None:
     """Write the front page for ``briefings`` (id and title, in list order), as the manifest says they were
     last built; ``data_version`` is the whole package's (each briefing cites the version of the rows it reads)."""
-    import jinja2
 
     briefings = list(briefings)
-    listed = {bid for bid, _ in briefings}
+    for language, name in PAGES.items():  # both pages, each linking to the other
+        with i18n.use(language):
+            page = _page(reports_dir, briefings, manifest, data_version, language)
+        write_atomic(reports_dir / name, page.encode("utf-8"))
+
+
+def _page(reports_dir: Path, briefings: list[tuple[str, str]], manifest: dict[str, Any], data_version: str,
+          language: str) -> str:
+    import jinja2
+
+    listed = {bid for bid, _i in briefings}
     rows = [_listed(reports_dir, bid, title, manifest.get(bid) or {}) for bid, title in briefings]
     rows += [_listed(reports_dir, bid, str(entry.get("title", bid)), entry) for bid, entry in sorted(manifest.items())
              if bid not in listed and isinstance(entry, dict) and (reports_dir / bid / f"{bid}.html").exists()]
     built = [r for r in rows if r.built]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
+    env = i18n.install(jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                                          keep_trailing_newline=True))
     script = (TEMPLATES / "frontpage.js").read_text(encoding="utf-8")
     style = (TEMPLATES / "frontpage.css").read_text(encoding="utf-8")
     package = reports_dir / DATA_PACKAGE
     filters = {
-        "level": [(lv, lv) for lv in LEVELS if any(lv in r.levels for r in built)],
+        "level": [(lv, LEVEL_TEXT[lv]) for lv in LEVELS if any(lv in r.levels for r in built)],
         "issuer": [(i, i) for i in sorted({i for r in built for i in r.issuers})],
-        "period": [(k, text) for k, text in PERIODS if any(k in r.periods for r in built)],
+        "period": [(k, _(text)) for k, text in PERIODS if any(k in r.periods for r in built)],
         "status": [(s, STATUS_TEXT[s]) for s in STATUSES if any(s in r.counts for r in built)],
-        "hastargets": [(k, text) for k, text in (("yes", "with targets"), ("no", "with no targets"))
+        "hastargets": [(k, text) for k, text in (("yes", _("with targets")), ("no", _("with no targets")))
                        if any(bool(r.targets) == (k == "yes") for r in built if not r.rollup)],
     }
-    page = env.get_template("index.html.j2").render(
+    return env.get_template("index.html.j2").render(
         briefings=rows, built=len(built), as_of=_common(r.as_of for r in built),
         data_version=data_version, portfolio=portfolio(rows, reports_dir),
-        filters=filters, script=script, style=style,
+        filters=filters, script=script, style=style, html_lang=i18n.HTML_LANG[language],
+        others=[(lang, i18n.HTML_LANG[lang], name) for lang, name in PAGES.items() if lang != language],
         csp=f"default-src 'none'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; img-src 'self' data:; "
             "base-uri 'none'; form-action 'none'",
         package={"href": DATA_PACKAGE, "size": size_text(package.stat().st_size)} if package.exists() else None,
     )
-    write_atomic(reports_dir / "index.html", page.encode("utf-8"))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .text import TREND_TEXT, count_text, deadline_text, figure_text, goal_text, join_words, missing
+from .i18n import N_, _, ngettext, zh
+from .text import TREND_TEXT, deadline_text, figure_text, goal_text, join_words, missing
 
 if TYPE_CHECKING:
     from datetime import date
@@ -27,34 +28,42 @@ def headline(t: pd.DataFrame, as_of: date) -> str:
     n = past["status"].value_counts()
     settled = int(n.get("met", 0) + n.get("missed", 0) + n.get("disputed", 0))
     if len(past):
-        share = f" ({settled / len(past):.0%})"
+        share = _(" ({share})").format(share=f"{settled / len(past):.0%}")
 
         def strong(status: str) -> int:
             return int(((past["status"] == status) & (past["strength"] == "strong")).sum())
 
-        decided = [f"{int(n.get('met', 0))} met ({strong('met')} on strong evidence)"]
+        decided = [_("{n} met ({strong} on strong evidence)").format(n=int(n.get("met", 0)), strong=strong("met"))]
         if n.get("disputed", 0):
-            decided.append(f"{int(n['disputed'])} disputed")
-        decided.append(f"{int(n.get('missed', 0))} missed")
-        rest = [f"{int(n[s])} {one if n[s] == 1 else many}" for s, one, many in (
-            ("partly", "is partly met", "are partly met"),
-            ("claimed", "rests on an official claim without a figure", "rest on an official claim without a figure"),
-            ("restated", "was restated by a later plan", "were restated by a later plan"),
-            ("projected", "has only a projection from its last figures", "have only a projection from their last figures"),
-            ("not-found", "has no public result that a search found", "have no public result that a search found"),
-            ("overdue", "has not been searched for yet", "have not been searched for yet")) if n.get(s, 0)]
-        text = (f"Of {count_text(len(past), 'numeric target')} past their deadline, {settled}{share} "
-                f"{'is' if settled == 1 else 'are'} settled by a reported figure ({join_words(decided)})")
-        text += f"; {join_words(rest)}." if rest else "."
+            decided.append(_("{n} disputed").format(n=int(n["disputed"])))
+        decided.append(_("{n} missed").format(n=int(n.get("missed", 0))))
+        rest = [ngettext(one, many, int(n[s])).format(n=int(n[s])) for s, one, many in (
+            ("partly", N_("{n} is partly met"), N_("{n} are partly met")),
+            ("claimed", N_("{n} rests on an official claim without a figure"),
+             N_("{n} rest on an official claim without a figure")),
+            ("restated", N_("{n} was restated by a later plan"), N_("{n} were restated by a later plan")),
+            ("projected", N_("{n} has only a projection from its last figures"),
+             N_("{n} have only a projection from their last figures")),
+            ("not-found", N_("{n} has no public result that a search found"),
+             N_("{n} have no public result that a search found")),
+            ("overdue", N_("{n} has not been searched for yet"), N_("{n} have not been searched for yet")))
+            if n.get(s, 0)]
+        lead = ngettext("Of {n} numeric target past its deadline", "Of {n} numeric targets past their deadline",
+                        len(past)).format(n=len(past))
+        how = ngettext("{settled}{share} is settled by a reported figure ({decided})",
+                       "{settled}{share} are settled by a reported figure ({decided})",
+                       settled).format(settled=settled, share=share, decided=join_words(decided))
+        text = _("{lead}, {settled}").format(lead=lead, settled=how)
+        text = _("{text}; {rest}.").format(text=text, rest=join_words(rest)) if rest else _("{text}.").format(text=text)
     else:
-        text = "No numeric target is past its deadline."
+        text = _("No numeric target is past its deadline.")
     open_ = numeric[numeric["status"].isin(["due-soon", "upcoming"])]
     if len(open_):
         trends = open_["trend"].value_counts()
         judged = [f"{int(trends[k])} {TREND_TEXT[k]}" for k in TREND_TEXT if trends.get(k, 0)]
-        text += (f" Of {count_text(len(open_), 'open target')}, " + (
-            f"{join_words(judged)} by the growth so far" if judged else "none has two figures to judge a trend by")
-            + ".")
+        of_open = ngettext("Of {n} open target", "Of {n} open targets", len(open_)).format(n=len(open_))
+        text += " " + (_("{of_open}, {judged} by the growth so far.").format(of_open=of_open, judged=join_words(judged))
+                       if judged else _("{of_open}, none has two figures to judge a trend by.").format(of_open=of_open))
     return text
 
 
@@ -69,28 +78,34 @@ def verdicts(t: pd.DataFrame, named: int = NAMED) -> list[tuple[str, str]]:
     figure that decided it, against its goal), and which open ones fall due next. (label, sentence) pairs,
     in that order, each naming at most ``named`` targets."""
     lines = []
-    for status, label in (("met", "Met"), ("missed", "Missed"), ("disputed", "Disputed"), ("partly", "Partly met")):
+    for status, label in (("met", N_("Met")), ("missed", N_("Missed")), ("disputed", N_("Disputed")),
+                          ("partly", N_("Partly met"))):
         rows = t[t["status"] == status].sort_values(["deadline", "id"], na_position="last")
         if len(rows):
-            lines.append((label, _named([f"{_name(r)} ({_decided(r)})" for _, r in rows.iterrows()], named)))
+            lines.append((_(label), _named([_("{name} ({decided})").format(name=_name(r), decided=_decided(r))
+                                            for _i, r in rows.iterrows()], named)))
     due = t[t["status"].isin(["due-soon", "upcoming"])].sort_values(["deadline", "id"], na_position="last")
     if len(due):
-        lines.append(("Next due", _named([f"{_name(r)} ({goal_text(r)} by {deadline_text(r['deadline'], r['deadline_precision'])})"
-                                          for _, r in due.iterrows()], named)))
+        lines.append((_("Next due"), _named([_("{name} ({goal} by {deadline})").format(
+            name=_name(r), goal=goal_text(r), deadline=deadline_text(r["deadline"], r["deadline_precision"]))
+            for _i, r in due.iterrows()], named)))
     return lines
 
 
 def _name(r: pd.Series) -> str:
+    if zh() and isinstance(r.get("description_zh"), str) and r["description_zh"]:
+        return str(r["description_zh"])
     return str(r["metric"]) if isinstance(r["metric"], str) and r["metric"] else str(r["description_en"]).rstrip(".")
 
 
 def _decided(r: pd.Series) -> str:
     if missing(r["evidence_value"]):
-        return f"goal {goal_text(r)}"
-    return f"{figure_text(float(r['evidence_value']), str(r['evidence_qualifier']), str(r['unit']))} against {goal_text(r)}"
+        return _("goal {goal}").format(goal=goal_text(r))
+    return _("{figure} against {goal}").format(
+        figure=figure_text(float(r["evidence_value"]), str(r["evidence_qualifier"]), str(r["unit"])), goal=goal_text(r))
 
 
 def _named(items: list[str], named: int) -> str:
     shown = items[:named]
     more = len(items) - len(shown)
-    return "; ".join(shown) + (f"; and {more} more" if more else "") + "."
+    return _("; ").join(shown) + (_("; and {n} more").format(n=more) if more else "") + _(".")

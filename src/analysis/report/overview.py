@@ -61,7 +61,7 @@ def all_targets(b: Briefing) -> Html:
     briefing) heads its targets with their count by status; each target says what it promises, by when,
     and where it stands."""
     groups = []
-    for _, p in b.policies.iterrows():
+    for _i, p in b.policies.iterrows():
         mine = b.targets[b.targets["policy_id"] == p["id"]]
         if mine.empty:
             continue
@@ -70,14 +70,14 @@ def all_targets(b: Briefing) -> Html:
             {"description": r["metric"] if isinstance(r["metric"], str) else r["description_en"], "goal": goal_text(r),
              "deadline": deadline_text(r["deadline"], r["deadline_precision"]), "status": str(r["status"]),
              "strength": r["strength"] if isinstance(r["strength"], str) and r["status"] in SETTLED else ""}
-            for _, r in mine.iterrows()]})
+            for _i, r in mine.iterrows()]})
     return render("all_targets", groups=groups, by_status=_by_status(b))
 
 
 def _by_status(b: Briefing) -> list[dict[str, Any]]:
     """Every target under its status, each naming its policy (linked to its briefing): on a screen, the
     answer to "which targets have no result?" without reading the table through."""
-    cells = {str(p["id"]): _policy_cells(b, p) for _, p in b.policies.iterrows()}
+    cells = {str(p["id"]): _policy_cells(b, p) for _i, p in b.policies.iterrows()}
     out = []
     for s in STATUSES:
         mine = b.targets[b.targets["status"] == s].sort_values(["deadline", "id"], na_position="last")
@@ -86,7 +86,7 @@ def _by_status(b: Briefing) -> list[dict[str, Any]]:
         out.append({"status": s, "label": STATUS_TEXT[s], "targets": [
             {"name": r["metric"] if isinstance(r["metric"], str) else r["description_en"], "goal": goal_text(r),
              "deadline": deadline_text(r["deadline"], r["deadline_precision"]), **cells[str(r["policy_id"])]}
-            for _, r in mine.iterrows()]})
+            for _i, r in mine.iterrows()]})
     return out
 
 
@@ -96,7 +96,7 @@ def money_by_period(b: Briefing) -> Html:
     inv["when"] = inv["period_start"].fillna(inv["reported"])
     inv = inv.sort_values(["when", "id"], na_position="last")
     rows = []
-    for _, i in inv.iterrows():
+    for _i, i in inv.iterrows():
         start = "" if i["when"] != i["when"] else str(i["when"].year)
         end = "" if i["period_end"] != i["period_end"] else str(i["period_end"].year)
         rows.append({"period": start + (f"–{end}" if end and end != start else ""), "funded": i["funded"],

@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..files import read_json_object
+from .i18n import N_, _
+from .text import day_text
+
 FORMAT = 2
 READS = (1, 2)
 """Formats a snapshot can be compared with. Format 2 writes goals in words ("at least 30 factories" where
@@ -42,10 +46,10 @@ FIGURE_IDS = {"evidence": "evidence_id", "latest": "latest_id"}
 not a revision of the old one."""
 LINEAGE = ("follows", "restated_by")
 """Target fields whose change is a change of lineage."""
-FIELD_TEXT = {"goal": "goal", "deadline": "deadline", "as_printed": "as printed", "evidence": "deciding figure",
-              "latest": "last known figure", "strength": "strength", "follows": "continues",
-              "restated_by": "restated by",
-              "amount": "amount", "period": "period", "kind": "kind", "title": "title", "issued": "issued"}
+FIELD_TEXT = {"goal": N_("goal"), "deadline": N_("deadline"), "as_printed": N_("as printed"),
+              "evidence": N_("deciding figure"), "latest": N_("last known figure"), "strength": N_("strength"),
+              "follows": N_("continues"), "restated_by": N_("restated by"), "amount": N_("amount"),
+              "period": N_("period"), "kind": N_("kind"), "title": N_("title"), "issued": N_("issued")}
 
 
 class SnapshotError(ValueError):
@@ -161,12 +165,11 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
                     changes.append(Change("lineage", table, key, _label(b), name, a.get(name), b.get(name)))
     if _commentary_seen(old) != _commentary_seen(new) and "commentary" in new:
         c = new["commentary"]
-        words = {"confirmed": f"confirmed against the data on {c.get('confirmed')}", "stale": "may be out of date",
-                 "unconfirmed": "not yet confirmed against the data"}.get(str(c.get("state")), "")
+        state = str(c.get("state"))
         what = "written" if _commentary_seen(old) is None else "revised" if (old.get("commentary") or {}).get(
             "digest") != c.get("digest") else "checked again"
-        changes.append(Change("commentary", "briefing", "commentary", "The analyst's commentary", "commentary",
-                              None, f"{what}; {words}"))
+        changes.append(Change("commentary", "briefing", "commentary", COMMENTARY_LABEL, "commentary",
+                              None, (what, state, str(c.get("confirmed")))))
     return Comparison(str(old.get("as_of", "")), str(new.get("as_of", "")), tuple(changes))
 
 
@@ -190,18 +193,21 @@ def _label(row: dict[str, Any]) -> str:
     return str(row.get("description") or row.get("title") or "").rstrip(" .")
 
 
+COMMENTARY_LABEL = N_("The analyst's commentary")
+N_("written"), N_("revised"), N_("checked again")  # what happened to the commentary, in the Since section
+
 SECTIONS = (  # heading, kind, table
-    ("Status changes", "status", None),
-    ("Stronger or weaker evidence", "strength", None),
-    ("New figures", "figure", None),
-    ("Revised figures", "revised", None),
-    ("Lineage changes", "lineage", None),
-    ("Analysts' assessments", "assessment", None),
-    ("Commentary", "commentary", None),
-    ("New targets", "added", "targets"),
-    ("New amounts of money", "added", "investments"),
-    ("New policies", "added", "policies"),
-    ("No longer in the data", "removed", None),
+    (N_("Status changes"), "status", None),
+    (N_("Stronger or weaker evidence"), "strength", None),
+    (N_("New figures"), "figure", None),
+    (N_("Revised figures"), "revised", None),
+    (N_("Lineage changes"), "lineage", None),
+    (N_("Analysts' assessments"), "assessment", None),
+    (N_("Commentary"), "commentary", None),
+    (N_("New targets"), "added", "targets"),
+    (N_("New amounts of money"), "added", "investments"),
+    (N_("New policies"), "added", "policies"),
+    (N_("No longer in the data"), "removed", None),
 )
 
 
@@ -214,11 +220,16 @@ def describe(change: Change) -> str:
     if change.kind in ("status", "strength"):
         return f"{_value(change.old)} → {_value(change.new)}"
     if change.kind == "figure":
-        return f"{FIELD_TEXT.get(change.field, change.field)} now {_value(change.new)} (a new figure; before: {_value(change.old)})"
+        return _("{field} now {new} (a new figure; before: {old})").format(
+            field=_(FIELD_TEXT.get(change.field, change.field)), new=_value(change.new), old=_value(change.old))
     if change.kind == "commentary":
-        return str(change.new)
+        what, state, confirmed = change.new
+        words = {"confirmed": _("confirmed against the data on {day}").format(day=day_text(confirmed)),
+                 "stale": _("may be out of date"), "unconfirmed": _("not yet confirmed against the data")}.get(state, "")
+        return _("{what}; {words}").format(what=_(what), words=words)
     if change.kind in ("revised", "lineage", "assessment"):
-        return f"{FIELD_TEXT.get(change.field, change.field)} was {_value(change.old)}, now {_value(change.new)}"
+        return _("{field} was {old}, now {new}").format(
+            field=_(FIELD_TEXT.get(change.field, change.field)), old=_value(change.old), new=_value(change.new))
     return SINGULAR[change.table]
 
 
@@ -237,3 +248,14 @@ def as_text(comparison: Comparison) -> str:
                 detail = f" ({describe(c)})" if kind == "removed" else detail
                 lines.append(f"  {c.id}  {c.label}{detail}")
     return "\n".join(lines)
+
+
+def read_numbers(previous_facts: Path | str | None) -> dict[str, int]:
+    """The source numbers of the series' last build, kept beside its facts.json; none (a fresh start) if
+    unreadable."""
+    if not previous_facts:
+        return {}
+    numbers = read_json_object(Path(previous_facts).parent / NUMBERS).get("sources")
+    if not isinstance(numbers, dict):
+        return {}
+    return {str(k): v for k, v in numbers.items() if isinstance(v, int) and not isinstance(v, bool) and v > 0}

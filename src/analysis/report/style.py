@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .i18n import N_, Words, zh
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -43,13 +45,13 @@ STATUS_STYLE: dict[str, tuple[str, str, bool]] = {
     "upcoming": ("#0072B2", "o", False),
     "qualitative": ("#8c8c8c", "s", False),
 }
-STATUS_LABEL = {
-    "met": "met", "disputed": "disputed: sources disagree", "partly": "partly met", "missed": "missed",
-    "claimed": "claimed done, no figure", "restated": "restated by a later plan",
-    "projected": "projected, no final figure",
-    "not-found": "no result found (searched)", "overdue": "overdue, not yet searched",
-    "due-soon": "due soon", "upcoming": "upcoming", "qualitative": "qualitative goal",
-}
+STATUS_LABEL = Words({
+    "met": N_("met"), "disputed": N_("disputed: sources disagree"), "partly": N_("partly met"), "missed": N_("missed"),
+    "claimed": N_("claimed done, no figure"), "restated": N_("restated by a later plan"),
+    "projected": N_("projected, no final figure"),
+    "not-found": N_("no result found (searched)"), "overdue": N_("overdue, not yet searched"),
+    "due-soon": N_("due soon"), "upcoming": N_("upcoming"), "qualitative": N_("qualitative goal"),
+})
 # status -> colour of text naming it: the hue darkened to at least 4.5:1 on white and on the lane shade
 # (the badge colours of the HTML tables)
 STATUS_TEXT_COLOUR: dict[str, str] = {
@@ -125,7 +127,7 @@ def house_style() -> Iterator[None]:
     cjk_font_path()
     rc = {
         # A list of families: matplotlib falls back glyph by glyph along it (not along 'sans-serif').
-        "font.family": [LATIN_FONT, CJK_FONT],
+        "font.family": [CJK_FONT, LATIN_FONT] if zh() else [LATIN_FONT, CJK_FONT],  # the SC face first in Chinese
         "font.size": 9,
         "axes.titlesize": 12,
         "axes.titleweight": "bold",

@@ -14,14 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.status_rules import ABOUT_TOLERANCE, NEEDS_ACCELERATION, ON_TRACK, Assessment
 from .fragments import render
+from .i18n import _, ngettext, zh
 from .text import (
     BINDING_TEXT,
+    CONFIDENCE_TEXT,
     GRADE_TEXT,
+    KIND_TEXT,
     STATUS_TEXT,
     STRENGTH_TEXT,
     TREND_TEXT,
     Html,
-    count_text,
     deadline_text,
     figure_text,
     goal_text,
@@ -33,6 +35,7 @@ from .text import (
     plain_number,
     rate_text,
     reader_note,
+    sort_when,
     when_text,
 )
 
@@ -74,20 +77,20 @@ class BriefingTables:
     def _row_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
         titles = dict(zip(self.ds.policies["id"], self.ds.policies["title_en"], strict=True))
-        for _, p in self.ds.policies.iterrows():
+        for _i, p in self.ds.policies.iterrows():
             names[str(p["id"])] = f"the policy \"{p['title_en']}\""
-        for _, t in self.ds.targets.iterrows():
+        for _i, t in self.ds.targets.iterrows():
             what = t["metric"] if isinstance(t["metric"], str) else t["description_en"]
             names[str(t["id"])] = f"the target \"{what}\" of {titles.get(t['policy_id'], 'another policy')}"
-        for _, o in self.ds.outcomes.iterrows():
+        for _i, o in self.ds.outcomes.iterrows():
             names[str(o["id"])] = f"the figure \"{o['metric']}, {when_text(o)}\""
-        for _, i in self.ds.investments.iterrows():
+        for _i, i in self.ds.investments.iterrows():
             names[str(i["id"])] = f"the amount \"{i['funded']}\""
         return names
 
     def policies_table(self) -> Html:
         rows = []
-        for _, p in self.policies.iterrows():
+        for _i, p in self.policies.iterrows():
             rows.append({"title": self._title(p), "doc_number": _or_none(p["doc_number"]), "note": self._words(p["note"]),
                          "issuer": p["issuer"], "issued": plain_date(p["issued"], p["issued_precision"]),
                          "period": period_text(p["period_start"], p["period_end"]),
@@ -98,7 +101,7 @@ class BriefingTables:
         """One row per target: the goal, its deadline, its status and strength, and what is known about it."""
         rows = []
         descriptions = dict(zip(self.ds.targets["id"], self.ds.targets["description_en"], strict=True))
-        for _, t in self.targets.iterrows():
+        for _i, t in self.targets.iterrows():
             a = self.assessments[str(t["id"])]
             earlier = [] if missing(t["follows"]) else [n for n in str(t["follows"]).split() if n in descriptions]
             follows = "; ".join(str(descriptions[n]).rstrip(".") for n in earlier) or None
@@ -125,7 +128,7 @@ class BriefingTables:
         shown = [c for c in frame.columns if c != sources]
         known = set(self.ds.sources["id"])
         rows = []
-        for _, r in frame.iterrows():
+        for _i, r in frame.iterrows():
             cells = [{"text": "" if missing(r[c]) else plain_number(float(r[c])) if _numeric_cell(r[c]) else str(r[c]),
                       "num": _numeric_cell(r[c])} for c in shown]
             cites = None
@@ -152,7 +155,7 @@ class BriefingTables:
             a, b = self.outcome(first), self.outcome(second)
             part["cites"] = markup("")  # each input cites its own
             part["derived"] = {
-                "op": "minus" if op == "-" else "divided by",
+                "op": _("minus") if op == "-" else _("divided by"),
                 "a": figure_text(float(a["value"]), str(a["qualifier"]), str(a["unit"])), "a_when": when_text(a),
                 "a_cites": self.cite_row("outcomes", a["id"], a["source_id"]),
                 "b": figure_text(float(b["value"]), str(b["qualifier"]), str(b["unit"])), "b_when": when_text(b),
@@ -165,7 +168,7 @@ class BriefingTables:
         parts: list[dict[str, Any]] = []
         view = self.analyst_views.get(str(t["id"]))
         if view is not None:
-            parts.append({"kind": "analyst", "when": view.assessed.isoformat(), "confidence": view.confidence,
+            parts.append({"kind": "analyst", "when": view.assessed.isoformat(), "confidence": CONFIDENCE_TEXT[view.confidence],
                           "text": view.text, "verdict": STATUS_TEXT.get(view.verdict or "", view.verdict),
                           "computed": STATUS_TEXT.get(a.status, a.status), "stale": "; ".join(view.stale),
                           "cites": markup(" ").join(self.citations.cite(sid) for sid in view.source_ids)})
@@ -204,7 +207,7 @@ class BriefingTables:
                           "share": f"{pr.end_value / target:.0%}" if target else None,
                           "since": f"{pr.start_date:%Y-%m}", "rate": rate_text(pr.rate),
                           "value": figure_text(float(f"{pr.value:.3g}"), "about", str(t["unit"])),
-                          "verdict": "would reach the goal" if pr.reaches else "short of the goal"})
+                          "verdict": _("would reach the goal") if pr.reaches else _("short of the goal")})
         if a.status in SEARCHED and a.check is not None:
             parts.append({"kind": "searched", "when": _month_text(a.check.checked),
                           "count": self._search_counts.get(str(t["id"]), 1)})
@@ -220,7 +223,7 @@ class BriefingTables:
 
     @cached_property
     def _target_rows(self) -> dict[str, Any]:
-        return {str(r["id"]): r for _, r in self.ds.targets.iterrows()}
+        return {str(r["id"]): r for _i, r in self.ds.targets.iterrows()}
 
     @cached_property
     def _search_counts(self) -> dict[str, int]:
@@ -228,7 +231,9 @@ class BriefingTables:
 
     @cached_property
     def _policy_titles(self) -> dict[str, str]:
-        return {str(k): str(v) for k, v in zip(self.ds.policies["id"], self.ds.policies["title_en"], strict=True)}
+        p = self.ds.policies
+        names = p["title_zh"].where(p["title_zh"].notna(), p["title_en"]) if zh() else p["title_en"]
+        return {str(k): str(v) for k, v in zip(p["id"], names, strict=True)}
 
     def _policy_title(self, policy_id: str) -> str:
         return self._policy_titles.get(policy_id, policy_id)
@@ -246,7 +251,7 @@ class BriefingTables:
         issued = dict(zip(self.ds.policies["id"], self.ds.policies["issued"], strict=True))
         shown = set(self.targets["id"])
         chains, seen = [], set()
-        for tid in sorted(rows, key=lambda k: (rows[k]["deadline"], k)):
+        for tid in sorted(rows, key=lambda k: (sort_when(rows[k]["deadline"]), k)):
             if tid in seen or not links[tid]:
                 continue
             chain, queue = set(), [tid]
@@ -257,7 +262,8 @@ class BriefingTables:
                     queue += sorted(links[k])
             seen |= chain
             if shown & chain:
-                chains.append(sorted(chain, key=lambda k: (issued.get(rows[k]["policy_id"]), rows[k]["deadline"], k)))
+                chains.append(sorted(chain, key=lambda k: (sort_when(issued.get(rows[k]["policy_id"])),
+                                                           sort_when(rows[k]["deadline"]), k)))
         shown_chains = []
         for chain in chains:
             targets = []
@@ -280,7 +286,7 @@ class BriefingTables:
         rows = []
         for tid, group in sorted(checks.groupby("target_id"), key=lambda kv: order.get(kv[0], 0)):
             searches = [{"when": c["checked"].strftime("%Y-%m-%d"), "looked_for": c["looked_for"],
-                         "note": self._words(c["note"])} for _, c in group.sort_values("checked", ascending=False).iterrows()]
+                         "note": self._words(c["note"])} for _i, c in group.sort_values("checked", ascending=False).iterrows()]
             rows.append({"target": descriptions[tid], "status": self.assessments[str(tid)].status, "searches": searches})
         return render("search_log", rows=rows)
 
@@ -295,13 +301,13 @@ class BriefingTables:
                  "figure": None if missing(r["value"]) else figure_text(float(r["value"]), str(r["qualifier"]),
                                                                          str(r["unit"])),
                  "printed": _or_none(r["as_printed"]), "when": when_text(r),
-                 "cites": self.cite_row("outcomes", r["id"], r["source_id"])} for _, r in mine.iterrows()]
+                 "cites": self.cite_row("outcomes", r["id"], r["source_id"])} for _i, r in mine.iterrows()]
         return render("results", rows=rows)
 
     def investments_table(self) -> Html:
-        rows = [{"funded": i["funded"], "amount": money_text(i), "printed": _or_none(i["as_printed"]), "kind": i["kind"],
+        rows = [{"funded": i["funded"], "amount": money_text(i), "printed": _or_none(i["as_printed"]), "kind": KIND_TEXT[str(i["kind"])],
                  "period": period_text(i["period_start"], i["period_end"]),
-                 "cites": self.cite_row("investments", i["id"], i["source_id"])} for _, i in self.investments.iterrows()]
+                 "cites": self.cite_row("investments", i["id"], i["source_id"])} for _i, i in self.investments.iterrows()]
         return render("money", rows=rows)
 
     def sources(self) -> Html:
@@ -322,41 +328,41 @@ class BriefingTables:
 
     def status_rules(self) -> Html:
         """How each status and strength is decided, in plain words (the rules of ``analysis.core.status_rules``)."""
-        window = count_text(self.due_window_months, "month")
+        window = ngettext("{n} month", "{n} months", self.due_window_months).format(n=self.due_window_months)
         items = [
-            ("met", "a figure reported by the status date reaches the goal, for a time on or before the "
+            ("met", _("a figure reported by the status date reaches the goal, for a time on or before the "
                     "deadline. A plan that says it will build or cultivate N sets a floor: more than N counts. "
-                    "Where several figures reach it, the strongest decides."),
-            ("disputed", "a figure reaches the goal, but a figure on the same measure for the same time or "
+                    "Where several figures reach it, the strongest decides.")),
+            ("disputed", _("a figure reaches the goal, but a figure on the same measure for the same time or "
                          "later, from a source as good or better, falls short, and their qualifiers cannot both be "
-                         "true. A floor counts as met only if the credible lower figure meets it; both are shown."),
-            ("partly", "only a figure that covers part of the measure reaches the goal: one of several "
-                       "components, or some of the units the goal counts."),
-            ("missed", "the deadline has passed and a figure on the same measure, for the deadline or later, "
+                         "true. A floor counts as met only if the credible lower figure meets it; both are shown.")),
+            ("partly", _("only a figure that covers part of the measure reaches the goal: one of several "
+                       "components, or some of the units the goal counts.")),
+            ("missed", _("the deadline has passed and a figure on the same measure, for the deadline or later, "
                        "falls short. The table says how much of the goal it reached. A near measure that falls "
-                       "short is shown as the last known figure, not as a miss."),
-            ("claimed", "no figure settles the target, but an official statement says the task was completed. "
-                        "A claim is not a measurement, so it never counts as met."),
-            ("restated", "the deadline has passed with no figure settling it, and a later plan repeats the goal "
-                         "with a new level or deadline; the table names the plan and the new goal."),
-            ("projected", "the deadline has passed with no final figure, and the measure is a level or rate that "
+                       "short is shown as the last known figure, not as a miss.")),
+            ("claimed", _("no figure settles the target, but an official statement says the task was completed. "
+                        "A claim is not a measurement, so it never counts as met.")),
+            ("restated", _("the deadline has passed with no figure settling it, and a later plan repeats the goal "
+                         "with a new level or deadline; the table names the plan and the new goal.")),
+            ("projected", _("the deadline has passed with no final figure, and the measure is a level or rate that "
                           "moves steadily: the growth seen between two figures at least a year apart is carried "
-                          "to the deadline. A projection is never a verdict."),
-            ("not-found", "the deadline has passed, no figure settles it, and a search of public reports found "
+                          "to the deadline. A projection is never a verdict.")),
+            ("not-found", _("the deadline has passed, no figure settles it, and a search of public reports found "
                           "none; the table says when, and the search log lists what was looked for. This is a gap "
-                          "in what is known, not proof of failure."),
-            ("overdue", "the deadline has passed and nothing settles it, and no search has been recorded yet."),
-            ("due-soon", f"the deadline falls within {window} of the status date."),
-            ("upcoming", "the deadline is further off, or no date is printed."),
-            ("qualitative", "the goal has no number to test."),
+                          "in what is known, not proof of failure.")),
+            ("overdue", _("the deadline has passed and nothing settles it, and no search has been recorded yet.")),
+            ("due-soon", _("the deadline falls within {window} of the status date.").format(window=window)),
+            ("upcoming", _("the deadline is further off, or no date is printed.")),
+            ("qualitative", _("the goal has no number to test.")),
         ]
         strengths = [
-            ("strong", "the figure is on the target's own measure and comes from an official or major-media "
-                       "source"),
-            ("fair", "one step down: a secondary source, or an official figure on a near measure (a proxy), on "
-                     "part of the measure, or derived by the tracker from two reported figures"),
-            ("weak", "two or more steps down: a weak source (an unattributed repost), or a secondary source on a "
-                     "near measure"),
+            ("strong", _("the figure is on the target's own measure and comes from an official or major-media "
+                       "source")),
+            ("fair", _("one step down: a secondary source, or an official figure on a near measure (a proxy), on "
+                     "part of the measure, or derived by the tracker from two reported figures")),
+            ("weak", _("two or more steps down: a weak source (an unattributed repost), or a secondary source on a "
+                     "near measure")),
         ]
         return render("rules", items=items, strengths=[(k, STRENGTH_TEXT[k], w) for k, w in strengths],
                       on_track=f"{ON_TRACK:.0%}", needs_acceleration=f"{NEEDS_ACCELERATION:.0%}",
@@ -372,8 +378,9 @@ def _analyst_word(view: AnalystView | None) -> str | None:
     """The Status cell's line for an analyst's assessment: 'analyst: missed', 'analyst agrees (stale)'."""
     if view is None:
         return None
-    word = f"analyst: {STATUS_TEXT.get(view.verdict, view.verdict)}" if view.verdict else "analyst agrees"
-    return word + (" (may be out of date)" if view.stale else "")
+    word = (_("analyst: {verdict}").format(verdict=STATUS_TEXT.get(view.verdict, view.verdict)) if view.verdict
+            else _("analyst agrees"))
+    return word + (_(" (may be out of date)") if view.stale else "")
 
 
 def _numeric_cell(value: object) -> bool:
@@ -383,7 +390,7 @@ def _numeric_cell(value: object) -> bool:
 
 
 def _month_text(day: date) -> str:
-    return f"{day:%B %Y}"
+    return f"{day.year}年{day.month}月" if zh() else f"{day:%B %Y}"
 
 
 def _or_none(value: object) -> str | None:

@@ -15,20 +15,37 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.unicode import WITHOUT_BIDI
+from .i18n import N_, Words, zh
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff《》“”"
 _CJK = re.compile(rf"[\u3000-\u30ff{_HAN}\uff00-\uffef]+(?:[\s\d.%~\-+()（）]*[\u3040-\u30ff{_HAN}]+)*")
-STATUS_TEXT = {"met": "met", "disputed": "disputed", "partly": "partly met", "missed": "missed",
-               "claimed": "claimed, no figure", "restated": "restated", "projected": "projected",
-               "not-found": "no result found", "overdue": "overdue", "due-soon": "due soon", "upcoming": "upcoming",
-               "qualitative": "qualitative"}
-STRENGTH_TEXT = {"strong": "strong evidence", "fair": "fair evidence", "weak": "weak evidence"}
-MATCH_TEXT = {"same": "the same measure", "proxy": "a near measure (proxy)", "partial": "part of the measure"}
-TREND_TEXT = {"on-track": "on track", "needs-acceleration": "needs acceleration", "off-track": "off track",
-              "moving-away": "moving away"}
-GRADE_TEXT = {"official": "official", "major-media": "major media", "secondary": "secondary", "weak": "weak"}
+STATUS_TEXT = Words({"met": N_("met"), "disputed": N_("disputed"), "partly": N_("partly met"), "missed": N_("missed"),
+                     "claimed": N_("claimed, no figure"), "restated": N_("restated"), "projected": N_("projected"),
+                     "not-found": N_("no result found"), "overdue": N_("overdue"), "due-soon": N_("due soon"),
+                     "upcoming": N_("upcoming"), "qualitative": N_("qualitative")})
+STRENGTH_TEXT = Words({"strong": N_("strong evidence"), "fair": N_("fair evidence"), "weak": N_("weak evidence")})
+MATCH_TEXT = Words({"same": N_("the same measure"), "proxy": N_("a near measure (proxy)"),
+                    "partial": N_("part of the measure")})
+TREND_TEXT = Words({"on-track": N_("on track"), "needs-acceleration": N_("needs acceleration"),
+                    "off-track": N_("off track"), "moving-away": N_("moving away")})
+GRADE_TEXT = Words({"official": N_("official"), "major-media": N_("major media"), "secondary": N_("secondary"),
+                    "weak": N_("weak")})
+KIND_TEXT = Words({"spending": N_("spending"), "driven": N_("driven"), "investment": N_("investment"), "fund": N_("fund"),
+                   "subsidy": N_("subsidy"), "pledge": N_("pledge")})
+"""A kind of money in words (the legend, the tables)."""
+CONFIDENCE_TEXT = Words({"high": N_("high"), "medium": N_("medium"), "low": N_("low")})
 GRADE_RANK = {"official": 0, "major-media": 1, "secondary": 2, "weak": 3}
-BINDING_TEXT = {"binding": "binding (约束性)", "anticipatory": "anticipatory (预期性)"}
+BINDING_TEXT = Words({"binding": N_("binding (约束性)"), "anticipatory": N_("anticipatory (预期性)")})
+UNIT_ZH = {"%": "%", "% increase": "%", "% of GDP": "%（占GDP）", "% reduction": "%", "CNY": "元", "EUR": "欧元",
+           "USD": "美元", "apps": "个应用", "base stations": "个基站", "bases": "个基地", "benchmarks": "个标杆",
+           "cases": "个案例", "categories": "类", "cities": "个城市", "devices": "台设备", "enterprises": "家企业",
+           "factories": "家工厂", "fields": "个领域", "index points": "点", "industries": "个行业", "networks": "张网络",
+           "nodes": "个节点", "pilots": "个试点", "platforms": "个平台", "projects": "个项目", "provinces": "个省份",
+           "registrations": "个注册量", "resolutions": "次解析", "resolutions per day": "次/日解析", "scenarios": "个场景",
+           "sectors": "个行业", "standards": "项标准", "sub-centres": "个分中心", "systems": "个体系", "tasks": "项任务",
+           "users": "户",
+           "multiple of baseline": "倍（相对基线）", "connections": "个连接", "patents": "件专利"}
+"""Each unit as a Chinese figure writes it after the number (a measure word and the noun)."""
 
 
 
@@ -41,7 +58,24 @@ def esc(value: object) -> str:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = html.escape(str(value).translate(WITHOUT_BIDI))
+    raw = str(value).translate(WITHOUT_BIDI)
+    if zh():  # a page in Chinese: English from the data is marked English, for screen readers and fonts
+        out, last = [], 0
+        for m in _LATIN.finditer(raw):
+            if sum(c.isalpha() for c in m.group(0)) < 2:
+                continue
+            out += [_esc_han(raw[last:m.start()]), f'<span lang="en">{html.escape(m.group(0))}</span>']
+            last = m.end()
+        return "".join(out) + _esc_han(raw[last:])
+    return _esc_han(raw)
+
+
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*(?:[\s,;:()/&+–-]*[A-Za-z0-9][A-Za-z0-9'’.-]*)*\)?")
+"""A run of English words, addresses among them ('y.tt'); one of two letters or more ('5G' or a lone 'N' stays as it is)."""
+
+
+def _esc_han(raw: str) -> str:
+    text = html.escape(raw)
     return _CJK.sub(lambda m: f'<span lang="{han_lang(m.group(0))}">{m.group(0)}</span>', text)
 
 
@@ -127,6 +161,11 @@ def markup(text: str) -> str:
 def plain_number(value: float) -> str:
     if math.isnan(value):
         return ""
+    if zh():  # 万 and 亿, as Chinese sources print them
+        for div, word in ((1e8, "亿"), (1e4, "万")):
+            if abs(value) >= div and (value / div) * 1e4 == round((value / div) * 1e4):
+                return f"{value / div:.10g}{word}"
+        return f"{value:.10g}"
     if abs(value) >= 1e9:
         return f"{value / 1e9:,.4g} billion"
     if abs(value) >= 1e6:
@@ -140,14 +179,19 @@ def rate_text(value: float) -> str:
 
 
 def join_words(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
+    """'a', 'a and b', 'a, b and c' (甲、乙和丙)."""
+    if zh():
+        return items[0] if len(items) == 1 else "、".join(items[:-1]) + "和" + items[-1]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def figure_text(value: float, qualifier: str, unit: str) -> str:
     """A reported figure as printed in English: 'more than 350,000 enterprises', 'about 71.5%'."""
-    sign = {"about": "about ", "at-least": "at least ", "more-than": "more than "}.get(qualifier, "")
     number = plain_number(value)
+    if zh():
+        sign = {"about": "约", "at-least": "至少", "more-than": "超过"}.get(qualifier, "")
+        return f"{sign}{number}{UNIT_ZH.get(unit, ' ' + unit)}"
+    sign = {"about": "about ", "at-least": "at least ", "more-than": "more than "}.get(qualifier, "")
     return f"{sign}{number}%" if unit == "%" else f"{sign}{number} {unit}"
 
 
@@ -178,9 +222,11 @@ def goal_text(t: Any) -> str:
     """A target's goal in words, as a policy writes it: 'at least 10,000 factories', 'at least a 20% increase',
     '1 to 2 enterprises', 'at least 2 times the baseline', 'qualitative'."""
     if missing(t["target_value"]):
-        return "qualitative"
+        return STATUS_TEXT["qualitative"]
     unit, comparator = str(t["unit"]), str(t["comparator"])
     value = plain_number(float(t["target_value"]))
+    if zh():
+        return _goal_zh(t, unit, comparator, value)
     if comparator == "range" and not missing(t["target_max"]):
         value = f"{value} to {plain_number(float(t['target_max']))}"
         comparator = "equal"
@@ -196,10 +242,31 @@ def goal_text(t: Any) -> str:
     return f"{words} {value} {unit}".strip()
 
 
+GOAL_ZH = {"at-least": "不少于", "more-than": "超过", "at-most": "不超过", "about": "约", "equal": ""}
+
+
+def _goal_zh(t: Any, unit: str, comparator: str, value: str) -> str:
+    """A goal in Chinese: 不少于1万家工厂, 提高20%以上, 达到基线的2倍."""
+    if comparator == "range" and not missing(t["target_max"]):
+        value = f"{value}至{plain_number(float(t['target_max']))}"
+        comparator = "equal"
+    words = GOAL_ZH.get(comparator, "")
+    if unit == "% increase":
+        return f"提高{words}{value}%"
+    if unit == "% reduction":
+        return f"降低{words}{value}%"
+    if unit.startswith("multiple of "):
+        return f"{words}基线水平的{value}倍"
+    return f"{words}{value}{UNIT_ZH.get(unit, ' ' + unit)}"
+
+
 def money_text(i: Any) -> str:
-    """An amount with its qualifier and currency: 'about CNY 70 billion', 'not stated'."""
+    """An amount with its qualifier and currency: 'about CNY 70 billion', 'not stated' (约700亿元)."""
     if missing(i["amount"]):
-        return "not stated"
+        return N_("not stated") if not zh() else "未说明"
+    if zh():
+        sign = {"about": "约", "more-than": "超过", "at-least": "至少", "up-to": "最高"}.get(str(i["qualifier"]), "")
+        return f"{sign}{plain_number(float(i['amount']))}{UNIT_ZH.get(str(i['currency']), str(i['currency']))}"
     sign = {"about": "about ", "more-than": "more than ", "at-least": "at least ",
             "up-to": "up to "}.get(str(i["qualifier"]), "")
     return f"{sign}{i['currency']} {plain_number(float(i['amount']))}"
@@ -208,13 +275,31 @@ def money_text(i: Any) -> str:
 def plain_date(value: object, precision: object) -> str:
     if missing(value):
         return ""
+    if zh():  # 2025年, 2025年12月, 2025年12月3日
+        y, m, d = value.year, value.month, value.day  # type: ignore[attr-defined]
+        return {"year": f"{y}年", "month": f"{y}年{m}月"}.get(str(precision), f"{y}年{m}月{d}日")
     fmt = {"year": "%Y", "month": "%Y-%m"}.get(str(precision), "%Y-%m-%d")
     return value.strftime(fmt)  # type: ignore[attr-defined]
 
 
+def day_text(day: str) -> str:
+    """An ISO date as the page's language writes it: ``2026-12-03``, or ``2026年12月3日`` in Chinese."""
+    if not zh() or len(day) < 10 or not day[:4].isdigit():
+        return day
+    return f"{int(day[:4])}年{int(day[5:7])}月{int(day[8:10])}日"
+
+
+def sort_when(value: object) -> tuple[bool, Any]:
+    """A date as a sort key, an unknown one last (NaT compares false with everything, so a sort on it would
+    follow the order the rows came in)."""
+    return (True, 0) if missing(value) else (False, value)
+
+
 def deadline_text(value: object, precision: object) -> str:
     if missing(value):
-        return "no date"
+        return "未定日期" if zh() else "no date"
+    if zh():
+        return plain_date(value, "year" if str(precision) == "year" else "day")
     return str(value.year) if str(precision) == "year" else value.strftime("%Y-%m-%d")  # type: ignore[attr-defined]
 
 
@@ -223,7 +308,8 @@ COMPARATOR_SYMBOL = {"at-least": "≥", "more-than": ">", "at-most": "≤", "equ
 
 def compact_number(value: float) -> str:
     """A number as an axis or a table cell shows it: '1.2k', '3 bn', '4.45 trn'."""
-    for div, suffix in ((1e12, " trn"), (1e9, " bn"), (1e6, " m"), (1e3, "k")):
+    units = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")) if zh() else ((1e12, " trn"), (1e9, " bn"), (1e6, " m"), (1e3, "k"))
+    for div, suffix in units:
         if abs(value) >= div:
             return f"{value / div:g}{suffix}"
     return f"{value:g}"

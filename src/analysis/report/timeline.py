@@ -16,7 +16,7 @@ import itertools
 import math
 import textwrap
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .chart_layout import (
     LABEL_WIDTH,
@@ -32,9 +32,10 @@ from .chart_layout import (
     year_axis,
     year_of,
 )
+from .i18n import _, ngettext, zh
 from .style import INK, LANE, MUTED, STATUS_LABEL, STATUS_STYLE, house_style
 from .svg import tooltip
-from .text import STATUS_TEXT, count_text, figure_text, join_words, target_text, when_text
+from .text import STATUS_TEXT, figure_text, join_words, plain_date, target_text, when_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,7 +87,7 @@ def groups(pol: pd.DataFrame, language: str = "en", max_lanes: int = MAX_LANES,
         years.setdefault(None if pd.isna(p.issued) else p.issued.year, []).append((str(p.id), lane_height(label)))
     height: list[float] = []
     for lanes in years.values():
-        size = sum(h for _, h in lanes)
+        size = sum(h for _i, h in lanes)
         if not runs or len(runs[-1]) + len(lanes) > max_lanes or height[-1] + size > max_height:
             runs.append([])
             height.append(0.0)
@@ -106,12 +107,14 @@ def summary(ds: Dataset, status: pd.DataFrame, policies: list[str]) -> str:
     pol = ds.policies[ds.policies["id"].isin(policies)]
     st = status[status["policy_id"].isin(policies)]
     years = sorted({d.year for d in pol["issued"] if not pd.isna(d)})
-    issued = "" if not years else f" issued {years[0]}" if years[0] == years[-1] else f" issued {years[0]}–{years[-1]}"
+    issued = "" if not years else _(" issued {years}").format(years=years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}")
     counts = st["status"].value_counts()
-    words = {**STATUS_TEXT, "claimed": "claimed without a figure"}  # no comma inside an item of the list
+    words = {**STATUS_TEXT, "claimed": _("claimed without a figure")}  # no comma inside an item of the list
     parts = [f"{int(counts[s])} {words[s]}" for s in STATUS_STYLE if counts.get(s, 0)]
-    tail = f": {join_words(parts)}" if parts else ""
-    return f"Timeline of {count_text(len(pol), 'policy', 'policies')}{issued} with {count_text(len(st), 'target')}{tail}."
+    tail = _(": {parts}").format(parts=join_words(parts)) if parts else ""
+    return _("Timeline of {policies}{issued} with {targets}{tail}.").format(
+        policies=ngettext("{n} policy", "{n} policies", len(pol)).format(n=len(pol)), issued=issued,
+        targets=ngettext("{n} target", "{n} targets", len(st)).format(n=len(st)), tail=tail)
 
 
 def _tip_fields(t: pd.Series, ds: Dataset) -> dict[str, str]:
@@ -125,10 +128,18 @@ def _tip_fields(t: pd.Series, ds: Dataset) -> dict[str, str]:
         o = ds.outcomes.set_index("id").loc[latest]
         figure = f"{figure_text(float(o['value']), str(o['qualifier']), str(o['unit']))} ({when_text(o)})"
     else:
-        figure = "claimed done, no figure" if not pd.isna(t.get("claim_id")) else "none found"
-    return {"Target": str(t["description_en"]), "Goal": goal_text(t),
-            "Due": deadline_text(t["deadline"], t["deadline_precision"]),
-            "Status": STATUS_LABEL.get(str(t["status"]), str(t["status"])), "Latest figure": figure}
+        figure = _("claimed done, no figure") if not pd.isna(t.get("claim_id")) else _("none found")
+    return {_("Target"): target_name(t), _("Goal"): goal_text(t),
+            _("Due"): deadline_text(t["deadline"], t["deadline_precision"]),
+            _("Status"): STATUS_LABEL.get(str(t["status"]), str(t["status"])), _("Latest figure"): figure}
+
+
+def target_name(t: Any) -> str:
+    """A target as a chart names it: its Chinese term in the Chinese edition where the data has one."""
+    zh_name = t.get("description_zh")
+    if zh() and isinstance(zh_name, str) and zh_name:
+        return zh_name
+    return str(t["description_en"])
 
 
 def _tip(t: pd.Series, status: pd.Series, ds: Dataset) -> str:
@@ -136,15 +147,16 @@ def _tip(t: pd.Series, status: pd.Series, ds: Dataset) -> str:
 
     from .text import deadline_text, goal_text
 
-    text = (f"{t['description_en']}\nGoal: {goal_text(t)}; due {deadline_text(t['deadline'], t['deadline_precision'])}"
-            f"\nStatus: {STATUS_LABEL.get(str(status['status']), str(status['status']))}")
+    text = _("{target}\nGoal: {goal}; due {deadline}\nStatus: {status}").format(
+        target=target_name(t), goal=goal_text(t), deadline=deadline_text(t["deadline"], t["deadline_precision"]),
+        status=STATUS_LABEL.get(str(status["status"]), str(status["status"])))
     latest = status.get("latest_id")
     if isinstance(latest, str):
         o = ds.outcomes.set_index("id").loc[latest]
-        text += f"\nLatest figure: {figure_text(float(o['value']), str(o['qualifier']), str(o['unit']))}"
-        text += f" ({when_text(o)})"
+        text += "\n" + _("Latest figure: {figure} ({when})").format(
+            figure=figure_text(float(o["value"]), str(o["qualifier"]), str(o["unit"])), when=when_text(o))
     elif not pd.isna(status.get("claim_id")):
-        text += "\nClaimed done, no figure"
+        text += "\n" + _("Claimed done, no figure")
     return text
 
 
@@ -192,11 +204,12 @@ def timeline(ds: Dataset, status: pd.DataFrame, as_of: date, *, policies: list[s
         centres = [b - (0.17 if per_target else _bar(per_target) / 2) for b in edges[1:]]
     else:
         centres = [(a + b) / 2 for a, b in itertools.pairwise(edges)]
-    what = count_text(len(targets), "target")
-    head = title or (f"{what} of this policy, by deadline and status" if per_target and len(pol) == 1
-                     else f"{what} in {count_text(len(pol), 'policy', 'policies')}, by deadline and status")
-    xlabel = "Deadline (a year-only deadline sits at the end of that year; later years at the right)"
-    source = f"Status as of {as_of.isoformat()}."
+    what = ngettext("{n} target", "{n} targets", len(targets)).format(n=len(targets))
+    head = title or (_("{what} of this policy, by deadline and status").format(what=what) if per_target and len(pol) == 1
+                     else _("{what} in {policies}, by deadline and status").format(
+                         what=what, policies=ngettext("{n} policy", "{n} policies", len(pol)).format(n=len(pol))))
+    xlabel = _("Deadline (a year-only deadline sits at the end of that year; later years at the right)")
+    source = _("Status as of {day}.").format(day=plain_date(as_of, "day"))
     statuses = int((targets["status"].value_counts() > 0).sum())
     if layout.above:
         head = textwrap.fill(head, layout.chars(layout.title * 1.1))  # bold
@@ -315,7 +328,7 @@ def _target_lanes(ax: Axes, ds: Dataset, axis: YearAxis, targets: pd.DataFrame, 
             (dot,) = ax.plot([x], [i], marker="o", markersize=4 * _mark_size(layout) / 6.5, color=INK, zorder=3, ls="")
             value = figure_text(float(o.value), str(o.qualifier), str(o.unit))
             tooltip(dot, f"{value} ({when_text(o._asdict())})",
-                    {"Target": str(t["description_en"]), "Reported figure": value, "When": when_text(o._asdict())})
+                    {_("Target"): target_name(t), _("Reported figure"): value, _("When"): when_text(o._asdict())})
             if n + 1 < len(xs) and xs[n + 1] - x < LABEL_GAP:
                 continue  # figures close in time (two sources for one date): only the last is labelled
             ax.annotate(target_text("", float(o.value)), (x, i), xytext=(0, 5), textcoords="offset points",
@@ -346,12 +359,12 @@ def _legend(fig: Figure, targets: pd.DataFrame, as_of: date, fig_h: float, per_t
     handles = [Line2D([], [], ls="", marker=m, markersize=6, markerfacecolor=c if f else "white", markeredgecolor=c,
                       label=f"{STATUS_LABEL[s]} ({counts.get(s, 0)})")
                for s, (c, m, f) in STATUS_STYLE.items() if counts.get(s, 0)]
-    handles += [Patch(color=PERIOD, label="issue to deadline" if per_target else "policy period")]
+    handles += [Patch(color=PERIOD, label=_("issue to deadline") if per_target else _("policy period"))]
     if per_target:
-        handles.append(Line2D([], [], ls="", marker="o", markersize=4, color=INK, label="reported figure"))
+        handles.append(Line2D([], [], ls="", marker="o", markersize=4, color=INK, label=_("reported figure")))
     else:
-        handles.append(Line2D([], [], ls="", marker="|", markersize=9, mew=2, color=INK, label="issued"))
-    handles.append(Line2D([], [], color=INK, lw=1, ls=(0, (4, 2)), label=f"as of {as_of.isoformat()}"))
+        handles.append(Line2D([], [], ls="", marker="|", markersize=9, mew=2, color=INK, label=_("issued")))
+    handles.append(Line2D([], [], color=INK, lw=1, ls=(0, (4, 2)), label=_("as of {day}").format(day=plain_date(as_of, "day"))))
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, y / fig_h), ncol=1 if layout.above else 3,
                fontsize=layout.text,
                handletextpad=0.3, columnspacing=1.0, borderaxespad=0, labelspacing=0.3)

@@ -112,7 +112,8 @@ def label_name(name: str) -> str:
 
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 _LANGS = {"zh-Hans": 'lang: "zh", region: "cn"', "zh": 'lang: "zh", region: "cn"',
-          "zh-Hant": 'lang: "zh", region: "tw"', "ja": 'lang: "ja"'}
+          "zh-Hant": 'lang: "zh", region: "tw"', "ja": 'lang: "ja"',
+          "en": 'font: latin, lang: "en"'}  # English inside a Chinese page: the Latin face first
 
 
 def to_typst(html: str) -> str:
@@ -277,7 +278,7 @@ class _Writer:
                 if isinstance(tr, Node) and tr.tag == "tr":
                     rows.append((part.tag == "thead", tr))
         kind = next((k for k in t.classes if k in COLUMNS), None)
-        width = max((sum(int(cell.attrs.get("colspan") or 1) for cell in _row_cells(tr)) for _, tr in rows), default=1)
+        width = max((sum(int(cell.attrs.get("colspan") or 1) for cell in _row_cells(tr)) for _i, tr in rows), default=1)
         columns = COLUMNS[kind] if kind else f"{width}"
         header = [self.cell(cell) for head, tr in rows if head for cell in _row_cells(tr)]
         body = [self.cell(cell, "group" in tr.classes) for head, tr in rows if not head for cell in _row_cells(tr)]

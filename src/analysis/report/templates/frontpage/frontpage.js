@@ -35,8 +35,9 @@
       row.hidden = !keep;
       if (keep) { count += 1; }
     });
-    shown.textContent = "Showing " + count + " of " + rows.length + " briefing" + (rows.length === 1 ? "" : "s") +
-      " by policy.";
+    // The sentence in the page's language, from the template's data-words ("Showing {count} of {total} ...").
+    shown.textContent = (shown.getAttribute("data-words") || "{count} / {total}")
+      .replace("{count}", String(count)).replace("{total}", String(rows.length));
   }
 
   // Sort by a column: the other way round on a second click, or as the sort menu says (a phone, where the
