@@ -29,7 +29,7 @@ from ..files import read_json_object, write_atomic
 from . import i18n
 from .i18n import N_, Words, _, ngettext
 from .snapshot import FACTS
-from .text import STATUS_TEXT, join_words
+from .text import STATUS_TEXT, esc, join_words
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "frontpage"
 DATA_PACKAGE = "industrial-internet-data.zip"
@@ -265,6 +265,7 @@ def write_index(reports_dir: Path, briefings: Iterable[tuple[str, str]], manifes
 def _page(reports_dir: Path, briefings: list[tuple[str, str]], manifest: dict[str, Any], data_version: str,
           language: str) -> str:
     import jinja2
+    from markupsafe import Markup
 
     listed = {bid for bid, _i in briefings}
     rows = [_listed(reports_dir, bid, title, manifest.get(bid) or {}) for bid, title in briefings]
@@ -273,6 +274,7 @@ def _page(reports_dir: Path, briefings: list[tuple[str, str]], manifest: dict[st
     built = [r for r in rows if r.built]
     env = i18n.install(jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                           keep_trailing_newline=True))
+    env.filters["text"] = lambda value: Markup(esc(value))  # English in the Chinese page marked, and the reverse
     script = (TEMPLATES / "frontpage.js").read_text(encoding="utf-8")
     style = (TEMPLATES / "frontpage.css").read_text(encoding="utf-8")
     package = reports_dir / DATA_PACKAGE
