@@ -177,6 +177,9 @@ def test_the_front_page_has_both_languages(first_build) -> None:
     assert 'hreflang="zh-Hans" href="index.zh.html"' in en and 'hreflang="en" href="index.html"' in zh
     assert f'href="{FIRST_ID}/{FIRST_ID}.zh.html"' in zh and f'href="{FIRST_ID}/{FIRST_ID}.html"' in en
     assert "各政策简报" in zh and "工业互联网发展行动计划" in zh  # the edition's own title
+    parser = _Untagged()
+    parser.feed(zh[zh.index("<body"):])
+    assert parser.found == [], parser.found[:10]
 
 
 def test_a_section_with_an_english_and_a_chinese_block_gets_one_comment_cell(tmp_path: Path) -> None:

@@ -130,7 +130,7 @@ def strip(counts: dict[str, int], width: float) -> list[dict[str, Any]]:
 
 def size_text(n: int) -> str:
     if n < 1024:
-        return f"{n} bytes"
+        return _("{n} bytes").format(n=n)
     if n < 1024 * 1024:
         return f"{round(n / 1024)} KB"
     return f"{n / 1024 / 1024:.1f} MB"

@@ -14,7 +14,8 @@ from typing import Any
 from ..core.status_rules import STATUSES
 from .briefing import Briefing
 from .fragments import render
-from .text import STATUS_TEXT, Html, deadline_text, figure_text, goal_text, missing, money_text, when_text
+from .i18n import _, ngettext, zh
+from .text import STATUS_TEXT, STRENGTH_TEXT, Html, deadline_text, figure_text, goal_text, missing, money_text, when_text
 
 SETTLED = ("met", "disputed", "partly", "missed")
 OPEN = ("claimed", "restated", "projected", "not-found", "overdue")
@@ -26,7 +27,15 @@ def _policy_cells(b: Briefing, p: Any) -> dict[str, Any]:
     """A policy as a portfolio table names it: its title in the briefing's first language (the policy's own
     briefing gives both), linked to that briefing."""
     bid = b.briefing_of(str(p["id"]))
-    return {"title": b._title(p)[:1], "link": f"../{bid}/{bid}.html" if bid else ""}
+    page = f"{bid}.zh" if zh() else bid  # the Chinese overview links to the Chinese editions
+    return {"title": b._title(p)[:1], "link": f"../{bid}/{page}.html" if bid else ""}
+
+
+def _short_name(r: Any) -> str:
+    """A target by its short name: its measure, or in Chinese its Chinese term where the data has one."""
+    if zh() and isinstance(r["description_zh"], str) and r["description_zh"]:
+        return str(r["description_zh"])
+    return str(r["metric"]) if isinstance(r["metric"], str) else str(r["description_en"])
 
 
 def open_promises(b: Briefing, top: int = 5) -> Html:
@@ -39,7 +48,7 @@ def open_promises(b: Briefing, top: int = 5) -> Html:
         mine = t[(t["policy_id"] == pid) & t["status"].isin(OPEN)]["status"].value_counts()
         words = [f"{int(mine[s])} {STATUS_TEXT[s]}" for s in OPEN if mine.get(s, 0)]
         rows.append({**_policy_cells(b, policies.loc[pid].to_dict() | {"id": pid}), "n": int(n),
-                     "of": int((t["policy_id"] == pid).sum()), "words": ", ".join(words)})
+                     "of": int((t["policy_id"] == pid).sum()), "words": _(", ").join(words)})
     return render("open_promises", rows=rows, total=int(t["status"].isin(OPEN).sum()))
 
 
@@ -51,9 +60,10 @@ def status_words(statuses: Any, strengths: Any) -> str:
     for s in STATUSES:
         n = int(counts.get(s, 0))
         if n:
-            parts.append(f"{n} {STATUS_TEXT[s]}" + (f" ({strong} on strong evidence)" if s == "met" and strong else ""))
+            parts.append(f"{n} {STATUS_TEXT[s]}" + (_(" ({n} on strong evidence)").format(n=strong)
+                                                    if s == "met" and strong else ""))
     total = int(counts.sum())
-    return f"{total} target{'s' if total != 1 else ''}: " + ", ".join(parts)
+    return ngettext("{n} target", "{n} targets", total).format(n=total) + _(": ") + _(", ").join(parts)
 
 
 def all_targets(b: Briefing) -> Html:
@@ -67,9 +77,10 @@ def all_targets(b: Briefing) -> Html:
             continue
         groups.append({**_policy_cells(b, p), "issued": "" if missing(p["issued"]) else str(p["issued"].year),
                        "summary": status_words(mine["status"], mine["strength"]), "rows": [
-            {"description": r["metric"] if isinstance(r["metric"], str) else r["description_en"], "goal": goal_text(r),
+            {"description": _short_name(r), "goal": goal_text(r),
              "deadline": deadline_text(r["deadline"], r["deadline_precision"]), "status": str(r["status"]),
-             "strength": r["strength"] if isinstance(r["strength"], str) and r["status"] in SETTLED else ""}
+             "strength": (STRENGTH_TEXT[r["strength"]] if zh() else r["strength"])
+             if isinstance(r["strength"], str) and r["status"] in SETTLED else ""}
             for _i, r in mine.iterrows()]})
     return render("all_targets", groups=groups, by_status=_by_status(b))
 
@@ -84,7 +95,7 @@ def _by_status(b: Briefing) -> list[dict[str, Any]]:
         if mine.empty:
             continue
         out.append({"status": s, "label": STATUS_TEXT[s], "targets": [
-            {"name": r["metric"] if isinstance(r["metric"], str) else r["description_en"], "goal": goal_text(r),
+            {"name": _short_name(r), "goal": goal_text(r),
              "deadline": deadline_text(r["deadline"], r["deadline_precision"]), **cells[str(r["policy_id"])]}
             for _i, r in mine.iterrows()]})
     return out

@@ -212,7 +212,7 @@ SECTIONS = (  # heading, kind, table
 
 
 def _value(text: str | None) -> str:
-    return "none" if text is None else text
+    return _("none") if text is None else text
 
 
 def describe(change: Change) -> str:
