@@ -64,7 +64,9 @@ class BriefingSpec:
 
     def stem(self, language: str) -> str:
         """The file name of an edition without its extension: ``<id>`` in English, ``<id>.zh`` in Chinese."""
-        return self.id if language == "en" else f"{self.id}.{language}"
+        from ..report.i18n import stem
+
+        return stem(self.id, language)
 
     @property
     def stems(self) -> list[str]:

@@ -143,7 +143,7 @@ class BriefingCommentary:
                 html = self._block_markup(block)
             label = esc(_("(in English: no Chinese text written yet)"))
             return markup(f'<div lang="{i18n.HTML_LANG[block.language]}" class="other-language">'
-                          f'<p class="printed" lang="zh-Hans">{label}</p>{html}</div>')
+                          f'<p class="printed" lang="{i18n.HTML_LANG[i18n.current()]}">{label}</p>{html}</div>')
         return self._block_markup(block)
 
     def _block_markup(self, block: Block) -> Any:

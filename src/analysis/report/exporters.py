@@ -160,11 +160,12 @@ def briefing_meta(nb: Any) -> dict[str, str]:
     meta = dict(nb.metadata.get("briefing", {}))
     language = meta.get("language") or ("zh" if params.get("language") == "zh" else "en")
     editions = meta.get("editions") or [language]
-    others = [(e, i18n.HTML_LANG[e], f"{meta.get('id')}{'' if e == 'en' else '.' + e}") for e in editions if e != language]
+    others = [(e, i18n.HTML_LANG[e], i18n.stem(str(meta.get("id")), e)) for e in editions if e != language]
     out = {
         "language": i18n.checked(language),
         "html_lang": i18n.HTML_LANG[language],
-        "stem": f"{meta.get('id') or ''}{'' if language == 'en' else '.' + language}",
+        "stem": i18n.stem(str(meta.get("id") or ""), language),
+        "index": f"{i18n.stem('index', language)}.html",  # the front page in the same language
         "others": others,  # type: ignore[dict-item]
         "title": meta.get("title") or params.get("title") or nb.metadata.get("title") or "Briefing",
         "as_of": meta.get("as_of") or params.get("as_of") or "",

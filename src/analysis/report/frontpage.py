@@ -58,7 +58,7 @@ STRENGTH_STATUSES = ("met", "partly", "missed")
 """The statuses that carry a strength (``analysis.core.status_rules``)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
-PAGES = {"en": "index.html", "zh": "index.zh.html"}
+PAGES = {language: f"{i18n.stem('index', language)}.html" for language in i18n.LANGUAGES}
 """The front page in each language."""
 
 
@@ -159,7 +159,8 @@ def _listed(reports_dir: Path, bid: str, title: str, entry: dict[str, Any]) -> L
     row = ListedBriefing(bid, title, built)
     if not built:
         return row
-    stem = bid if i18n.current() == "en" or not (folder / f"{bid}.{i18n.current()}.html").exists() else f"{bid}.{i18n.current()}"
+    own = i18n.stem(bid, i18n.current())
+    stem = own if (folder / f"{own}.html").exists() else bid  # the English page where it has no other
     row.page = f"{bid}/{stem}.html"
     if stem != bid:  # the title its own edition gives
         found = _TITLE.search((folder / f"{stem}.html").read_text(encoding="utf-8"))

@@ -44,6 +44,12 @@ def checked(language: str) -> str:
     return language
 
 
+def stem(name: str, language: str) -> str:
+    """A page's file name, without its extension, in ``language``: ``name`` in English, ``name.zh`` in
+    Chinese (a briefing's ``<id>.zh.html``, the front page's ``index.zh.html``)."""
+    return name if language == "en" else f"{name}.{language}"
+
+
 def activate(language: str) -> None:
     """Make ``language`` the current one (a briefing does this once for its notebook)."""
     _current.set(checked(language))

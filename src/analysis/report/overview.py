@@ -14,7 +14,7 @@ from typing import Any
 from ..core.status_rules import STATUSES
 from .briefing import Briefing
 from .fragments import render
-from .i18n import _, ngettext, zh
+from .i18n import _, current, ngettext, stem, zh
 from .text import STATUS_TEXT, STRENGTH_TEXT, Html, deadline_text, figure_text, goal_text, missing, money_text, when_text
 
 SETTLED = ("met", "disputed", "partly", "missed")
@@ -27,7 +27,7 @@ def _policy_cells(b: Briefing, p: Any) -> dict[str, Any]:
     """A policy as a portfolio table names it: its title in the briefing's first language (the policy's own
     briefing gives both), linked to that briefing."""
     bid = b.briefing_of(str(p["id"]))
-    page = f"{bid}.zh" if zh() else bid  # the Chinese overview links to the Chinese editions
+    page = stem(str(bid), current())  # the Chinese overview links to the Chinese editions
     return {"title": b._title(p)[:1], "link": f"../{bid}/{page}.html" if bid else ""}
 
 
