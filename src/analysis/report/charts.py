@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from .chart_layout import PAGE, PHONE, TEXT, WIDTH, ChartLayout, source_line
 from .chart_layout import year_of as _year
-from .i18n import _, ngettext
+from .i18n import _, ngettext, zh
 from .style import INK, KIND_COLOUR, MUTED, STATUS_LABEL, STATUS_STYLE, STATUS_TEXT_COLOUR, house_style
 from .svg import tooltip
-from .text import KIND_TEXT, compact_number, deadline_text, figure_text, target_text, when_text
+from .text import KIND_TEXT, compact_number, deadline_text, figure_text, target_text, unit_label, when_text
 from .timeline import LANGUAGES, Language, policy_label, timeline
 
 __all__ = ["LANGUAGES", "PAGE", "PHONE", "ChartLayout", "Language", "investments", "policy_label", "progress", "timeline"]
@@ -293,20 +293,22 @@ def _progress_panel(ax: Axes, t: Any, rows: pd.DataFrame, st: pd.Series | None, 
     ax.set_ylim(low - pad, high + pad)
     top = t.target_max
     goal = target_text(str(t.comparator), target_value, None if pd.isna(top) else float(top))
-    line = f"{STATUS_LABEL.get(status, status)}; target {goal} by {deadline_text(deadline, t.deadline_precision)}"
+    line = _("{status}; target {goal} by {deadline}").format(
+        status=STATUS_LABEL.get(status, status), goal=goal, deadline=deadline_text(deadline, t.deadline_precision))
+    name = str(t.description_zh) if zh() and isinstance(t.description_zh, str) and t.description_zh else str(t.metric)
     if layout.above:  # the panel is the figure's width less its axis labels: name and status over it, wrapped
         chars = int(layout.chars() * 1.12)
         line = _shorten(line, chars, 2)
-        ax.set_title(_shorten(str(t.metric), chars, 2), fontsize=layout.text, fontweight="bold", loc="left",
+        ax.set_title(_shorten(name, chars, 2), fontsize=layout.text, fontweight="bold", loc="left",
                      pad=(line.count("\n") + 1) * layout.text * 1.25 + 5, x=-0.16)
         ax.text(-0.16, 1.03, line, transform=ax.transAxes, fontsize=layout.text, color=STATUS_TEXT_COLOUR.get(status, INK),
                 va="bottom", ha="left", gid="status-line", linespacing=1.1)
     else:
-        ax.set_title(_shorten(str(t.metric), 44, 1), fontsize=8.5, loc="left", pad=13)
+        ax.set_title(_shorten(name, 44, 1), fontsize=8.5, loc="left", pad=13)
         ax.text(0, 1.02, line, transform=ax.transAxes, fontsize=TEXT, color=STATUS_TEXT_COLOUR.get(status, INK),
                 va="bottom", ha="left", gid="status-line")
     ax.tick_params(labelsize=layout.text)
-    ax.set_ylabel(str(t.unit), fontsize=layout.text)
+    ax.set_ylabel(unit_label(str(t.unit)), fontsize=layout.text)
     ax.yaxis.set_major_formatter(_compact_formatter())
     ax.xaxis.set_major_locator(_year_locator())
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.unicode import WITHOUT_BIDI
-from .i18n import N_, Words, zh
+from .i18n import N_, Words, _, zh
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff《》“”"
 _CJK = re.compile(rf"[\u3000-\u30ff{_HAN}\uff00-\uffef]+(?:[\s\d.%~\-+()（）]*[\u3040-\u30ff{_HAN}]+)*")
@@ -242,6 +242,14 @@ def goal_text(t: Any) -> str:
     return f"{words} {value} {unit}".strip()
 
 
+def unit_label(unit: str) -> str:
+    """A unit as an axis names it: 'enterprises', or in Chinese the noun without its measure word (企业)."""
+    if not zh():
+        return unit
+    words = UNIT_ZH.get(unit, unit)
+    return words[1:] if len(words) > 2 and words[0] in "个家项台张件次" else words
+
+
 GOAL_ZH = {"at-least": "不少于", "more-than": "超过", "at-most": "不超过", "about": "约", "equal": ""}
 
 
@@ -263,7 +271,7 @@ def _goal_zh(t: Any, unit: str, comparator: str, value: str) -> str:
 def money_text(i: Any) -> str:
     """An amount with its qualifier and currency: 'about CNY 70 billion', 'not stated' (约700亿元)."""
     if missing(i["amount"]):
-        return N_("not stated") if not zh() else "未说明"
+        return _("not stated")
     if zh():
         sign = {"about": "约", "more-than": "超过", "at-least": "至少", "up-to": "最高"}.get(str(i["qualifier"]), "")
         return f"{sign}{plain_number(float(i['amount']))}{UNIT_ZH.get(str(i['currency']), str(i['currency']))}"
@@ -286,7 +294,9 @@ def day_text(day: str) -> str:
     """An ISO date as the page's language writes it: ``2026-12-03``, or ``2026年12月3日`` in Chinese."""
     if not zh() or len(day) < 10 or not day[:4].isdigit():
         return day
-    return f"{int(day[:4])}年{int(day[5:7])}月{int(day[8:10])}日"
+    from datetime import date
+
+    return plain_date(date.fromisoformat(day[:10]), "day")
 
 
 def sort_when(value: object) -> tuple[bool, Any]:
@@ -297,7 +307,7 @@ def sort_when(value: object) -> tuple[bool, Any]:
 
 def deadline_text(value: object, precision: object) -> str:
     if missing(value):
-        return "未定日期" if zh() else "no date"
+        return _("no date")
     if zh():
         return plain_date(value, "year" if str(precision) == "year" else "day")
     return str(value.year) if str(precision) == "year" else value.strftime("%Y-%m-%d")  # type: ignore[attr-defined]
